@@ -1,0 +1,59 @@
+/**
+ * Prometheus metrics (prom-client). One registry per server instance, so that tests that start
+ * several servers in one process do not share counters. Components receive the Metrics object.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    upstreamDuration: new Histogram({
+      name: 'cc_upstream_request_duration_seconds',
+      help: 'CC platform calls until the response headers (downloads) or the whole JSON answer, by interface and result',
+      labelNames: ['interface', 'result'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    loaderBatchSize: new Histogram({
+      name: 'graphql_loader_batch_size',
+      help: 'Keys per DataLoader batch',
+      labelNames: ['loader'] as const,
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers,
+    }),
+    tokenCache: new Counter({
+      name: 'playback_token_cache_total',
+      help: 'Playback token cache lookups by outcome (hit, miss)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    activeStreams: new Gauge({ name: 'media_active_streams', help: 'Media route responses in progress', registers }),
+    bytesStreamed: new Counter({
+      name: 'media_bytes_streamed_total',
+      help: 'Bytes sent by the media route, by link kind',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    linkRejections: new Counter({
+      name: 'media_link_rejections_total',
+      help: 'Media links refused, by reason (invalid → 403, expired → 410)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    agentSessionState: new Gauge({
+      name: 'cc_agent_session_signed_in',
+      help: '1 while the CC-Gateway service agent is signed in, else 0',
+      registers,
+    }),
+    guidRotations: new Counter({
+      name: 'cc_agent_guid_rotations_total',
+      help: 'Guid rotations followed on the CC-Gateway session',
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
