@@ -53,6 +53,8 @@ export interface Config {
   mediaLinkMaxTtlSeconds: number;
   ccTimeZone: string;
   ccMaxConcurrency: number;
+  /** Browser origins allowed to call /graphql directly (Apollo Studio / Sandbox). */
+  corsOrigins: string[];
   nodeEnv: string;
 }
 
@@ -188,6 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
     mediaLinkMaxTtlSeconds,
     ccTimeZone: timeZone(env),
     ccMaxConcurrency: integer(env, 'CC_MAX_CONCURRENCY', 8, 1, 256),
+    corsOrigins: corsOrigins(env),
     nodeEnv: text(env, 'NODE_ENV') ?? 'development',
   };
 }
@@ -197,4 +200,22 @@ function agentId(value: string): string {
     throw new ConfigError('CC_GATEWAY_AGENT_ID', 'the service agent id, a number from 101 to 999999');
   }
   return value;
+}
+
+function corsOrigins(env: Env): string[] {
+  const raw = text(env, 'CORS_ORIGINS');
+  if (raw === undefined) return ['https://studio.apollographql.com'];
+  const origins = raw.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined || parsed.origin !== origin) {
+      throw new ConfigError('CORS_ORIGINS', 'comma-separated origins such as https://studio.apollographql.com');
+    }
+  }
+  return origins;
 }
