@@ -1,0 +1,260 @@
+/**
+ * HTTP to one CC server (CC-FS or CC-Gateway): one got instance with keep-alive agents, TLS with the
+ * configured extra CA (added to Node's roots; verification is always on), connect and first-byte
+ * timeouts (never a total timeout: a download may stream for as long as its consumer reads), and a
+ * concurrency cap that holds a slot until the response headers arrive, so a long stream never
+ * blocks other calls. Each call is timed into `cc_upstream_request_duration_seconds`.
+ */
+import http, { type IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import { rootCertificates } from 'node:tls';
+import got, { type Got, type Method } from 'got';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { TlsConfig } from '../config.js';
+import type { Metrics } from '../observability/metrics.js';
+import { CcError, isCcError } from './cc-error.js';
+import { openDownload } from './open-download.js';
+import { errorFromCcJson, httpStatusError, transportError, type Upstream } from './result-codes.js';
+import type { UpstreamDownload } from './types.js';
+
+export interface TransportTimeouts {
+  /** TCP (and TLS handshake) set-up of a new socket. */
+  connectTimeoutMs: number;
+  /** From the request being sent until the response headers arrive. */
+  firstByteTimeoutMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: TransportTimeouts = { connectTimeoutMs: 5_000, firstByteTimeoutMs: 30_000 };
+
+export interface HttpTransportOptions {
+  upstream: Upstream;
+  baseUrl: string;
+  tls: TlsConfig;
+  maxConcurrency: number;
+  timeouts?: Partial<TransportTimeouts>;
+  metrics?: Metrics;
+}
+
+export interface UpstreamRequest {
+  /** The interface name, for metrics (`requestPlayVoice`, `agentEvent`, …). */
+  name: string;
+  method: Method;
+  /** Path below the base URL, starting with `/`. */
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** Sent byte-for-byte (it may have been signed). */
+  body?: string;
+  signal?: AbortSignal;
+  /** Bypasses the concurrency cap: the agent session's own calls (sign-in, event poll, sign-out). */
+  uncapped?: boolean;
+  /** Overrides the first-byte timeout (the event long-poll waits ~10 s on purpose). */
+  firstByteTimeoutMs?: number;
+  /** Sees the headers of every answer, error answers included (the Guid follows Set-GUID). */
+  onResponseHeaders?: (headers: IncomingHttpHeaders) => void;
+}
+
+export interface JsonAnswer {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  /** The parsed body; `undefined` when it was empty. */
+  body: unknown;
+}
+
+function abortReason(signal: AbortSignal | undefined): unknown {
+  return signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
+}
+
+export class HttpTransport {
+  readonly upstream: Upstream;
+  private readonly base: URL;
+  private readonly got: Got;
+  private readonly limit: LimitFunction;
+  private readonly timeouts: TransportTimeouts;
+  private readonly metrics: Metrics | undefined;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private closed = false;
+
+  constructor(options: HttpTransportOptions) {
+    this.upstream = options.upstream;
+    this.base = new URL(options.baseUrl);
+    this.timeouts = {
+      connectTimeoutMs: options.timeouts?.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectTimeoutMs,
+      firstByteTimeoutMs: options.timeouts?.firstByteTimeoutMs ?? DEFAULT_TIMEOUTS.firstByteTimeoutMs,
+    };
+    this.metrics = options.metrics;
+    this.limit = pLimit({ concurrency: options.maxConcurrency, rejectOnClear: true });
+    this.agents = {
+      http: new http.Agent({ keepAlive: true }),
+      // Agent options win over per-request options in Node, so CA and servername hold for every socket.
+      https: new https.Agent({
+        keepAlive: true,
+        rejectUnauthorized: true,
+        ...(options.tls.ca === undefined ? {} : { ca: [...rootCertificates, options.tls.ca] }),
+        ...(options.tls.serverName === undefined ? {} : { servername: options.tls.serverName }),
+      }),
+    };
+    this.got = got.extend({
+      agent: this.agents,
+      retry: { limit: 0 }, // retries are the clients' decision (retry.ts)
+      throwHttpErrors: false,
+      followRedirect: false,
+      decompress: false, // bytes pass through untouched; no Accept-Encoding is sent
+      cache: false,
+      headers: { 'user-agent': 'cc-media-subgraph', accept: '*/*' },
+    });
+  }
+
+  /** The absolute URL of `path` (below any path prefix of the base URL). */
+  resolve(path: string, query?: Record<string, string>): URL {
+    const url = new URL(this.base.href);
+    url.pathname = this.base.pathname.replace(/\/+$/, '') + path;
+    url.search = query === undefined ? '' : new URLSearchParams(query).toString();
+    return url;
+  }
+
+  /** The Host header value that is sent (and signed): `host:port` as in the URL. */
+  hostHeader(): string {
+    return this.base.host;
+  }
+
+  private gotOptions(request: UpstreamRequest) {
+    const url = this.resolve(request.path, request.query);
+    return {
+      url,
+      method: request.method,
+      headers: { host: url.host, ...request.headers },
+      body: request.body,
+      signal: request.signal,
+      timeout: {
+        lookup: this.timeouts.connectTimeoutMs,
+        connect: this.timeouts.connectTimeoutMs,
+        secureConnect: this.timeouts.connectTimeoutMs,
+        response: request.firstByteTimeoutMs ?? this.timeouts.firstByteTimeoutMs,
+      },
+    };
+  }
+
+  /**
+   * Runs `call` within the concurrency cap. The slot is held until `call` invokes `release` (or
+   * settles); a caller that aborts while queued leaves the queue at once.
+   */
+  private withSlot<T>(request: UpstreamRequest, call: (release: () => void) => Promise<T>): Promise<T> {
+    const { signal } = request;
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
+    if (this.closed) return Promise.reject(new CcError('unavailable', `${this.upstream} client is shut down`));
+    if (request.uncapped) return call(() => undefined);
+    return new Promise<T>((resolve, reject) => {
+      let abandoned = false;
+      const onAbort = () => {
+        abandoned = true;
+        reject(abortReason(signal));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.limit(
+        () =>
+          new Promise<void>((freeSlot) => {
+            signal?.removeEventListener('abort', onAbort);
+            if (abandoned) return freeSlot();
+            let freed = false;
+            const release = () => {
+              if (!freed) {
+                freed = true;
+                freeSlot();
+              }
+            };
+            call(release).then(resolve, reject).finally(release);
+          }),
+      ).catch(() => reject(new CcError('unavailable', `${this.upstream} client is shut down`)));
+    });
+  }
+
+  private async timed<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
+    const observe = (result: string) =>
+      this.metrics?.upstreamDuration.observe(
+        { interface: name, result },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    try {
+      const value = await work();
+      observe('ok');
+      return value;
+    } catch (error) {
+      observe(isCcError(error) ? error.kind : 'aborted');
+      throw error;
+    }
+  }
+
+  /**
+   * A JSON call. Resolves with the answer when it is a CC success (or carries no CC code at all);
+   * rejects with CcError for a CC error code, a non-2xx status, a body that is not JSON, or a
+   * transport failure.
+   */
+  requestJson(request: UpstreamRequest): Promise<JsonAnswer> {
+    return this.timed(request.name, () => this.withSlot(request, () => this.sendJson(request)));
+  }
+
+  private async sendJson(request: UpstreamRequest): Promise<JsonAnswer> {
+    const { url, ...options } = this.gotOptions(request);
+    let response;
+    try {
+      response = await this.got(url, { ...options, responseType: 'text' });
+    } catch (error) {
+      if (request.signal?.aborted) throw abortReason(request.signal);
+      throw transportError(this.upstream, error);
+    }
+    request.onResponseHeaders?.(response.headers);
+    const { statusCode, headers } = response;
+    const parsed = response.body.trim() === '' ? { value: undefined } : tryParse(response.body);
+    const body = parsed === false ? undefined : parsed.value;
+    if (statusCode < 200 || statusCode >= 300) throw httpStatusError(this.upstream, statusCode, body);
+    if (parsed === false) {
+      throw new CcError('other', `${this.upstream} answered HTTP ${statusCode} with a body that is not JSON`, {
+        httpStatus: statusCode,
+      });
+    }
+    const ccError = errorFromCcJson(body, statusCode);
+    if (ccError) throw ccError;
+    return { statusCode, headers, body };
+  }
+
+  /** A download: resolves once the status and the first bytes were checked (see open-download.ts). */
+  openDownload(request: UpstreamRequest & { range?: string }): Promise<UpstreamDownload> {
+    const withRange: UpstreamRequest =
+      request.range === undefined ? request : { ...request, headers: { ...request.headers, range: request.range } };
+    return this.timed(request.name, () =>
+      this.withSlot(withRange, (release) => {
+        const { url, ...options } = this.gotOptions(withRange);
+        const stream = this.got.stream(url, options);
+        return openDownload(stream, {
+          upstream: this.upstream,
+          signal: request.signal,
+          onSettled: release,
+          onResponseHeaders: request.onResponseHeaders,
+        });
+      }),
+    );
+  }
+
+  /** In-flight and queued capped calls (for tests and diagnostics). */
+  get load(): { active: number; pending: number } {
+    return { active: this.limit.activeCount, pending: this.limit.pendingCount };
+  }
+
+  /** Rejects queued calls and drops the idle keep-alive sockets. */
+  close(): void {
+    this.closed = true;
+    this.limit.clearQueue();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+}
+
+function tryParse(text: string): { value: unknown } | false {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return false;
+  }
+}
