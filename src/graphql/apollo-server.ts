@@ -1,0 +1,103 @@
+/**
+ * The Apollo Server of the subgraph: the federated schema from schema/subgraph.graphql with the
+ * typed resolvers, inline traces (ftv1) for the router, the Sandbox landing page and introspection
+ * outside production, CSRF prevention (Apollo's default), and errors formatted in errors.ts.
+ * src/server.ts mounts it at /graphql with the returned `context` function.
+ */
+import { readFileSync } from 'node:fs';
+import type http from 'node:http';
+import type express from 'express';
+import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { Config } from '../config.js';
+import type { CcfsApi, GatewayApi } from '../cc/types.js';
+import type { LinkMinter } from '../media/link-target.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { createAgentOperationStore, type AgentOperationStore } from './agent-operations/operations-store.js';
+import { createContext, type GraphQLContext, type GraphQLServices } from './context.js';
+import { formatGraphQLError } from './errors.js';
+import { resolvers } from './resolvers/index.js';
+import { createMemoryTokenCache, type TokenCache } from './token-cache.js';
+
+export const SCHEMA_URL = new URL('../../schema/subgraph.graphql', import.meta.url);
+
+export interface GraphQLServerDeps {
+  config: Config;
+  ccfs: CcfsApi;
+  gateway: GatewayApi | undefined;
+  links: LinkMinter;
+  logger: Logger;
+  metrics: Metrics;
+  httpServer: http.Server;
+  /** Shared playback tokens; default an in-memory LRU (one per server). */
+  tokenCache?: TokenCache;
+  /** Parsed agent operation indexes; default an in-memory LRU (one per server). */
+  operations?: AgentOperationStore;
+}
+
+export interface GraphQLServer {
+  apollo: ApolloServer<GraphQLContext>;
+  /** For expressMiddleware: a fresh context (fresh loaders) per request. */
+  context: (args: { req: express.Request }) => Promise<GraphQLContext>;
+}
+
+export function readSubgraphTypeDefs(): string {
+  return readFileSync(SCHEMA_URL, 'utf8');
+}
+
+/** @apollo/subgraph's (untyped) resolver map, as buildSubgraphSchema accepts it. */
+type SubgraphModule = Exclude<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], DocumentNode>;
+
+export function createSubgraphSchema(): GraphQLSchema {
+  // The generated Resolvers type is stricter than @apollo/subgraph's loose resolver map; both
+  // describe the same object.
+  const resolverMap = resolvers as unknown as SubgraphModule['resolvers'];
+  return buildSubgraphSchema([{ typeDefs: parse(readSubgraphTypeDefs()), resolvers: resolverMap }]);
+}
+
+export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
+  const { config, logger } = deps;
+  const production = config.nodeEnv === 'production';
+
+  const services: GraphQLServices = {
+    config,
+    ccfs: deps.ccfs,
+    gateway: deps.gateway,
+    links: deps.links,
+    logger,
+    metrics: deps.metrics,
+    tokenCache: deps.tokenCache ?? createMemoryTokenCache(),
+    operations: deps.operations ?? createAgentOperationStore({ ccfs: deps.ccfs, timeZone: config.ccTimeZone, logger }),
+  };
+
+  const plugins: ApolloServerPlugin<GraphQLContext>[] = [
+    ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
+    // Explicit, so Apollo does not log that it enabled it; the router asks for traces per request.
+    ApolloServerPluginInlineTrace(),
+  ];
+  if (!production) plugins.push(ApolloServerPluginLandingPageLocalDefault({ embed: true }));
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: createSubgraphSchema(),
+    plugins,
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => formatGraphQLError(formatted, error, logger),
+    logger: {
+      debug: (message) => logger.debug(message),
+      info: (message) => logger.info(message),
+      warn: (message) => logger.warn(message),
+      error: (message) => logger.error(message),
+    },
+  });
+
+  return {
+    apollo,
+    context: async () => createContext(services),
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * The one place where failures become GraphQL errors. Resolvers throw CcError (from src/cc) or the
+ * BAD_USER_INPUT errors built here; `formatGraphQLError` (Apollo's formatError) maps everything to
+ * the contract's `extensions.code` / `extensions.ccResultCode`, and anything unexpected to a generic
+ * INTERNAL_SERVER_ERROR whose real cause goes to the log only. Messages never carry secrets,
+ * tokens, links or stack traces.
+ */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { isCcError, type CcError, type CcErrorKind } from '../cc/cc-error.js';
+import type { Logger } from '../observability/logger.js';
+
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  CC_FILE_NOT_FOUND: 'CC_FILE_NOT_FOUND',
+  CC_FLOW_CONTROL: 'CC_FLOW_CONTROL',
+  CC_UNAUTHORIZED: 'CC_UNAUTHORIZED',
+  CC_UNAVAILABLE: 'CC_UNAVAILABLE',
+  CC_GATEWAY_NOT_CONFIGURED: 'CC_GATEWAY_NOT_CONFIGURED',
+  CC_ERROR: 'CC_ERROR',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An invalid argument, refused before any upstream call. */
+export function badUserInput(message: string, argumentName?: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argumentName === undefined ? {} : { argumentName }) },
+  });
+}
+
+/** A gateway field asked while CC_GATEWAY_BASE_URL is unset. */
+export function gatewayNotConfigured(): GraphQLError {
+  return new GraphQLError('The CC-Gateway is not configured on this subgraph (CC_GATEWAY_BASE_URL is unset).', {
+    extensions: { code: ErrorCode.CC_GATEWAY_NOT_CONFIGURED },
+  });
+}
+
+const CODE_BY_KIND: Record<CcErrorKind, ErrorCode> = {
+  not_found: ErrorCode.CC_FILE_NOT_FOUND,
+  flow_control: ErrorCode.CC_FLOW_CONTROL,
+  unauthorized: ErrorCode.CC_UNAUTHORIZED,
+  unavailable: ErrorCode.CC_UNAVAILABLE,
+  not_configured: ErrorCode.CC_GATEWAY_NOT_CONFIGURED,
+  bad_parameter: ErrorCode.CC_ERROR,
+  other: ErrorCode.CC_ERROR,
+};
+
+// Our own words per kind: the platform's texts are not shown (they may echo parameters).
+const MESSAGE_BY_KIND: Record<CcErrorKind, string> = {
+  not_found: 'The CC platform has no such file or record.',
+  flow_control: 'The CC platform is throttling requests (flow control); retry later.',
+  unauthorized: 'The CC platform refused the request (authentication or ownership).',
+  unavailable: 'The CC platform could not be reached or failed; retry later.',
+  not_configured: 'The CC-Gateway is not configured on this subgraph (CC_GATEWAY_BASE_URL is unset).',
+  bad_parameter: 'The CC platform refused a parameter of the request.',
+  other: 'The CC platform answered with an error.',
+};
+
+export interface CcErrorExtensions {
+  code: ErrorCode;
+  ccResultCode?: string;
+  retryable?: boolean;
+}
+
+export function ccErrorExtensions(error: CcError): CcErrorExtensions {
+  return {
+    code: CODE_BY_KIND[error.kind],
+    ...(error.code === undefined ? {} : { ccResultCode: error.code }),
+    ...(error.kind === 'not_configured' ? {} : { retryable: error.retryable }),
+  };
+}
+
+export function ccErrorMessage(error: CcError): string {
+  const base = MESSAGE_BY_KIND[error.kind];
+  return error.code === undefined ? base : `${base} (CC result code ${error.code})`;
+}
+
+/** Codes that we, Apollo Server or graphql-js set on purpose; their messages are safe to show. */
+const KNOWN_CODES = new Set<string>([
+  ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+]);
+
+const GENERIC_MESSAGE = 'Internal server error.';
+
+/**
+ * Apollo Server's `formatError`. `error` is what was thrown (usually a GraphQLError wrapping the
+ * resolver's error); `formatted` is Apollo's serialisation of it.
+ */
+export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+  const cause = unwrapResolverError(error);
+  const location = {
+    ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
+    ...(formatted.path === undefined ? {} : { path: formatted.path }),
+  };
+
+  if (isCcError(cause)) {
+    const extensions = ccErrorExtensions(cause);
+    // A missing file is an everyday answer; everything else deserves an operator's eye.
+    const level = cause.kind === 'not_found' ? 'info' : 'warn';
+    logger[level]({ err: { kind: cause.kind, code: cause.code, httpStatus: cause.httpStatus }, path: formatted.path }, 'CC call failed');
+    return { message: ccErrorMessage(cause), ...location, extensions: { ...extensions } };
+  }
+
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && KNOWN_CODES.has(code)) {
+    return { message: formatted.message, ...location, extensions: withoutInternals(formatted.extensions) };
+  }
+
+  // Anything else is a bug or an unexpected failure: log it, answer a generic message.
+  logger.error({ err: cause, path: formatted.path }, 'unexpected error in a GraphQL request');
+  return { message: GENERIC_MESSAGE, ...location, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+/** Drops what must never reach a client (stack traces, exception objects). */
+function withoutInternals(extensions: GraphQLFormattedError['extensions']): Record<string, unknown> {
+  const { stacktrace: _stacktrace, exception: _exception, ...rest } = extensions ?? {};
+  return rest;
+}

@@ -1,0 +1,30 @@
+/**
+ * The names media links save their files under (MediaLink.fileName, Content-Disposition). The
+ * media route may still fix the extension when the bytes say otherwise (a .zip for a call with
+ * several recordings).
+ */
+import type { VideoQuality } from '../generated/resolvers-types.js';
+
+/** Characters that no file system likes in a name. */
+function safe(name: string): string {
+  const cleaned = name.replace(/[/\\:*?"<>|]/g, '_').trim();
+  return cleaned === '' || cleaned === '.' ? 'file' : cleaned;
+}
+
+/** The last segment of a CC path (`Y:/1/0/20180309/108/2022318.V3` → `2022318.V3`). */
+export function baseNameOf(path: string): string {
+  const segments = path.split(/[/\\]/).filter((segment) => segment !== '');
+  return safe(segments[segments.length - 1] ?? path);
+}
+
+export function callRecordingsFileName(callId: string): string {
+  return `${safe(callId)}.wav`;
+}
+
+export function gatewayRecordingFileName(callId: string): string {
+  return `${safe(callId)}.wav`;
+}
+
+export function videoFileName(conferenceId: string, recordId: string, quality: VideoQuality): string {
+  return `${safe(conferenceId)}-${safe(recordId)}-${quality.toLowerCase()}.mp4`;
+}

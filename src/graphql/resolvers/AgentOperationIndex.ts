@@ -1,0 +1,41 @@
+/**
+ * An agent operation index: date and responseId from its name, a download link, and its rows
+ * (downloaded and parsed once, then served from the shared operation store), filtered and paged.
+ */
+import type { AgentOperationIndexResolvers, AgentOperationResolvers } from '../../generated/resolvers-types.js';
+import { opTypeName } from '../agent-operations/op-types.js';
+import { pageOfOperations } from '../agent-operations/paging.js';
+import { mintLink } from '../mint-link.js';
+import { linkTtlSeconds, optionalAgentId, optionalCallId, pageSize, pageStart, requireIndexFileName } from '../validation.js';
+
+export const AgentOperationIndex: AgentOperationIndexResolvers = {
+  // Async: a bad representation fails alone in `_entities` (see Recording.ts).
+  __resolveReference: async (reference) => requireIndexFileName(reference.fileName),
+  fileName: (parent) => parent.fileName,
+  date: (parent) => parent.date,
+  responseId: (parent) => parent.responseId,
+
+  download: (parent, { expiresInSeconds }, context) =>
+    mintLink(context, {
+      target: { kind: 'agentOprInfoFile', fileName: parent.fileName },
+      disposition: 'attachment',
+      fileName: parent.fileName,
+      ttlSeconds: linkTtlSeconds(expiresInSeconds, context.services.config),
+    }),
+
+  operations: async (parent, args, context) => {
+    // Every argument is checked before the (possibly large) download.
+    const query = {
+      agentId: optionalAgentId(args.agentId),
+      callId: optionalCallId(args.callId),
+      first: pageSize(args.first),
+      start: pageStart(args.after),
+    };
+    const rows = await context.services.operations.rows(parent.fileName);
+    return pageOfOperations(rows, query);
+  },
+};
+
+export const AgentOperation: AgentOperationResolvers = {
+  opTypeName: (parent) => opTypeName(parent.opType),
+};
