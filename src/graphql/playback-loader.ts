@@ -21,12 +21,24 @@ export interface PlaybackLoaderDeps {
   logger: Logger;
 }
 
+/**
+ * requestPlayVoice calls in flight, shared by every request of a server (the token cache lives as
+ * long as the server): two requests that miss the cache at the same moment wait for one call.
+ */
+const inflightByCache = new WeakMap<TokenCache, Map<string, Promise<PlayVoiceGrant>>>();
+
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
 export function createPlaybackLoader(deps: PlaybackLoaderDeps): PlaybackLoader {
   const { ccfs, tokenCache, metrics, logger } = deps;
+  let inflight = inflightByCache.get(tokenCache);
+  if (inflight === undefined) {
+    inflight = new Map();
+    inflightByCache.set(tokenCache, inflight);
+  }
+  const requestsInFlight = inflight;
 
   async function cached(key: string): Promise<PlayVoiceGrant | undefined> {
     try {
@@ -44,7 +56,18 @@ export function createPlaybackLoader(deps: PlaybackLoaderDeps): PlaybackLoader {
       metrics.tokenCache.inc({ outcome: 'hit' });
       return hit;
     }
+    const pending = requestsInFlight.get(key);
+    if (pending) {
+      metrics.tokenCache.inc({ outcome: 'hit' });
+      return pending;
+    }
     metrics.tokenCache.inc({ outcome: 'miss' });
+    const request = requestAndStore(key).finally(() => requestsInFlight.delete(key));
+    requestsInFlight.set(key, request);
+    return request;
+  }
+
+  async function requestAndStore(key: string): Promise<PlayVoiceGrant> {
     const grant = await ccfs.requestPlayVoice(key);
     try {
       await tokenCache.set(key, grant);

@@ -63,6 +63,16 @@ describe('N+1', () => {
     }
   });
 
+  it('lets concurrent requests that miss the cache share one upstream call per file', async () => {
+    const names = h.sim.samples.recordings.slice(60, 70);
+    h.sim.resetCounters();
+    const results = await Promise.all([1, 2, 3, 4].map(() => h.query<RecordingsData>(QUERY, { f: names })));
+    for (const result of results) expect(result.errors).toBeUndefined();
+    expect(h.sim.counters.calls.requestPlayVoice).toBe(10);
+    const tokensOf = (r: (typeof results)[number]) => r.data?.recordings.map((rec) => rec.playback?.token);
+    expect(new Set(results.map((r) => JSON.stringify(tokensOf(r)))).size).toBe(1);
+  });
+
   it('records loader batch sizes and token cache outcomes', async () => {
     const text = await h.metrics.registry.metrics();
     expect(text).toMatch(/graphql_loader_batch_size_count\{loader="playback"\} [1-9]/);
