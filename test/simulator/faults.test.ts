@@ -92,6 +92,13 @@ describe('injected faults', () => {
     expect(await closed).toMatchObject({ endpoint: 'downloadRecord', status: 200, bytesSent: 1000, completed: false });
   });
 
+  it('truncate on a JSON answer: the client sees a broken body', async () => {
+    sim.inject('requestPlayVoice', { type: 'truncate', afterBytes: 10 });
+    const res = await ccfsPost(sim, 'requestPlayVoice', { fileName: sim.samples.recordings[0] });
+    expect(res.status).toBe(200);
+    await expect(res.json()).rejects.toThrow();
+  });
+
   it('truncate after 0 bytes: headers only', async () => {
     sim.inject('recordfiledownloadEx', { type: 'truncate', afterBytes: 0 });
     const guid = await signIn(sim, true);
