@@ -1,6 +1,6 @@
 /**
- * DateTime: an instant, serialised as ISO-8601 UTC (`2026-11-22T02:11:10Z`, milliseconds only when
- * not zero); parsed from ISO-8601 with `Z` or an offset. Date: an ISO-8601 calendar date.
+ * DateTime: an instant, serialised as ISO-8601 UTC with second precision (`2026-11-22T02:11:10Z`;
+ * milliseconds are truncated, so an expiry is never reported later than it is); parsed from ISO-8601 with `Z` or an offset. Date: an ISO-8601 calendar date.
  */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { isValidCalendarDate } from '../agent-operations/index-file-name.js';
@@ -9,8 +9,7 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function formatDateTime(date: Date): string {
-  const iso = date.toISOString();
-  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+  return `${date.toISOString().slice(0, 19)}Z`;
 }
 
 export function parseDateTime(text: string): Date | undefined {
