@@ -1,6 +1,11 @@
-/** What `npm start` prints: where GraphQL is, and in simulator mode ids to try. */
+/** What `npm start` prints for a person: where GraphQL is, and in simulator mode ids to try. */
 import type { Config } from './config.js';
 import type { Simulator } from './simulator/simulator.js';
+
+/** Not in production, where stdout carries JSON log lines only. */
+export function shouldPrintBanner(config: Config): boolean {
+  return config.nodeEnv !== 'production';
+}
 
 export function printBanner(config: Config, simulator: Simulator | undefined): void {
   const lines = [`GraphQL (Apollo Sandbox in a browser): ${config.publicBaseUrl}/graphql`];

@@ -39,6 +39,28 @@ export interface TlsConfig {
   serverName: string | undefined;
 }
 
+export interface JwtConfig {
+  /** The identity provider's JSON Web Key Set, e.g. https://idp.example.com/.well-known/jwks.json */
+  jwksUrl: string;
+  issuer: string;
+  /** The token's `aud` must contain one of these. */
+  audience: string[];
+  /** The scope a caller needs to mint media links (and read playback tokens). */
+  requiredScope: string;
+}
+
+export interface GraphQLLimits {
+  /** Schema introspection (`__schema`, `__type`); `_service { sdl }` answers regardless. */
+  introspection: boolean;
+  /** The Apollo Sandbox landing page on GET /graphql. */
+  sandbox: boolean;
+  maxDepth: number;
+  /** The GraphQL document (the `query` string). */
+  maxQueryBytes: number;
+  /** The whole JSON request body. */
+  maxBodyBytes: number;
+}
+
 export interface Config {
   port: number;
   /** Without a trailing slash. */
@@ -56,6 +78,18 @@ export interface Config {
   /** Browser origins allowed to call /graphql directly (Apollo Studio / Sandbox). */
   corsOrigins: string[];
   nodeEnv: string;
+  /** When set, /graphql answers only requests whose `Router-Authorization` header carries it. */
+  routerSecret: string | undefined;
+  /** When set, link fields need a valid end-user JWT with `requiredScope`. */
+  jwt: JwtConfig | undefined;
+  graphql: GraphQLLimits;
+  /** `graph-id@variant`: the production landing page embeds Studio Explorer for it. */
+  apolloGraphRef: string | undefined;
+  /** How long running requests (media streams) may go on after SIGTERM / SIGINT. */
+  shutdownGraceSeconds: number;
+  /** Shares the playback token cache among replicas (redis:// or rediss://). */
+  redisUrl: string | undefined;
+  logLevel: string;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -174,6 +208,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (keysRaw === undefined && !simulator) {
     throw new ConfigError('MEDIA_LINK_KEYS', 'required outside simulator mode: kid:base64key[,…] with 32-byte keys');
   }
+  const nodeEnv = text(env, 'NODE_ENV') ?? 'development';
+  const production = nodeEnv === 'production';
   const mediaLinkMaxTtlSeconds = integer(env, 'MEDIA_LINK_MAX_TTL_SECONDS', 3600, 1, 7 * 24 * 3600);
   const mediaLinkTtlSeconds = integer(env, 'MEDIA_LINK_TTL_SECONDS', Math.min(900, mediaLinkMaxTtlSeconds), 1, mediaLinkMaxTtlSeconds);
 
@@ -191,7 +227,20 @@ export function loadConfig(env: Env = process.env): Config {
     ccTimeZone: timeZone(env),
     ccMaxConcurrency: integer(env, 'CC_MAX_CONCURRENCY', 8, 1, 256),
     corsOrigins: corsOrigins(env),
-    nodeEnv: text(env, 'NODE_ENV') ?? 'development',
+    nodeEnv,
+    routerSecret: routerSecret(env),
+    jwt: jwtConfig(env),
+    graphql: {
+      introspection: flag(env, 'GRAPHQL_INTROSPECTION', !production),
+      sandbox: flag(env, 'GRAPHQL_SANDBOX', !production),
+      maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 100),
+      maxQueryBytes: integer(env, 'GRAPHQL_MAX_QUERY_BYTES', 32 * 1024, 256, 16 * 1024 * 1024),
+      maxBodyBytes: integer(env, 'GRAPHQL_MAX_BODY_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    },
+    apolloGraphRef: apolloGraphRef(env),
+    shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
+    redisUrl: redisUrl(env),
+    logLevel: logLevel(env, nodeEnv),
   };
 }
 
@@ -218,4 +267,85 @@ function corsOrigins(env: Env): string[] {
     }
   }
   return origins;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, 'true or false');
+}
+
+function routerSecret(env: Env): string | undefined {
+  const secret = text(env, 'ROUTER_SECRET');
+  if (secret !== undefined && secret.length < 16) {
+    throw new ConfigError('ROUTER_SECRET', 'at least 16 characters, e.g. $(openssl rand -hex 32)');
+  }
+  return secret;
+}
+
+function jwtConfig(env: Env): JwtConfig | undefined {
+  const jwksUrl = text(env, 'JWT_JWKS_URL');
+  if (jwksUrl === undefined) {
+    for (const name of ['JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_REQUIRED_SCOPE']) {
+      if (text(env, name) !== undefined) throw new ConfigError('JWT_JWKS_URL', `required with ${name}: the identity provider's JWKS URL`);
+    }
+    return undefined;
+  }
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(jwksUrl);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+    throw new ConfigError('JWT_JWKS_URL', 'an absolute http(s) URL, e.g. https://idp.example.com/.well-known/jwks.json');
+  }
+  const audience = required(env, 'JWT_AUDIENCE', 'the audience (or comma-separated audiences) the tokens are issued for (with JWT_JWKS_URL)')
+    .split(',')
+    .map((value) => value.trim())
+    .filter(Boolean);
+  const requiredScope = text(env, 'JWT_REQUIRED_SCOPE') ?? 'recordings:read';
+  if (/\s/.test(requiredScope)) throw new ConfigError('JWT_REQUIRED_SCOPE', 'one scope, without spaces, e.g. recordings:read');
+  return {
+    jwksUrl,
+    issuer: required(env, 'JWT_ISSUER', 'the issuer (`iss`) of the tokens, e.g. https://idp.example.com/ (with JWT_JWKS_URL)'),
+    audience,
+    requiredScope,
+  };
+}
+
+function apolloGraphRef(env: Env): string | undefined {
+  if (text(env, 'APOLLO_SCHEMA_REPORTING')?.toLowerCase() === 'true') {
+    throw new ConfigError('APOLLO_SCHEMA_REPORTING', 'unset: schema reporting does not support subgraphs; publish with `rover subgraph publish`');
+  }
+  const graphRef = text(env, 'APOLLO_GRAPH_REF');
+  if (graphRef !== undefined && !/^[A-Za-z0-9_-]+(@[A-Za-z0-9_.\/-]+)?$/.test(graphRef)) {
+    throw new ConfigError('APOLLO_GRAPH_REF', 'graph-id@variant, e.g. my-supergraph@production');
+  }
+  return graphRef;
+}
+
+function redisUrl(env: Env): string | undefined {
+  const raw = text(env, 'REDIS_URL');
+  if (raw === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')) {
+    throw new ConfigError('REDIS_URL', 'a redis:// or rediss:// URL, e.g. redis://redis:6379/0');
+  }
+  return raw;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(env: Env, nodeEnv: string): string {
+  const level = text(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError('LOG_LEVEL', LOG_LEVELS.join(', '));
+  return level;
 }

@@ -1,6 +1,7 @@
 /**
  * `npm start`: configuration → (embedded simulator when no CC platform is configured) → CC clients →
- * the HTTP server. Stops cleanly on SIGTERM / SIGINT.
+ * the HTTP server. On SIGTERM / SIGINT: stop accepting, let running streams finish for up to
+ * SHUTDOWN_GRACE_SECONDS, sign the service agent out, exit 0. A second SIGINT exits at once.
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -8,8 +9,12 @@ import { createCcClients } from './cc/index.js';
 import { startServer } from './server.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { createRedisTokenCache, tokenCacheNamespace } from './cache/redis-token-cache.js';
 import { startSimulator, type Simulator } from './simulator/simulator.js';
-import { printBanner } from './banner.js';
+import { printBanner, shouldPrintBanner } from './banner.js';
+
+/** After the grace period, sign-out and closing get this long before the process gives up. */
+const CLEANUP_SECONDS = 10;
 
 async function main(): Promise<void> {
   let config: Config;
@@ -22,7 +27,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger();
+  const logger = createLogger({ level: config.logLevel });
   const metrics = createMetrics({ defaultMetrics: true });
 
   let simulator: Simulator | undefined;
@@ -39,21 +44,62 @@ async function main(): Promise<void> {
   }
 
   const clients = createCcClients(config, { logger, metrics });
-  const server = await startServer({ config, ccfs: clients.ccfs, gateway: clients.gateway, logger, metrics }, '0.0.0.0');
-  printBanner(config, simulator);
+  const tokenCache =
+    config.redisUrl === undefined || config.ccfs === undefined
+      ? undefined
+      : createRedisTokenCache({ url: config.redisUrl, namespace: tokenCacheNamespace(config.ccfs), logger });
+  const server = await startServer(
+    {
+      config,
+      ccfs: clients.ccfs,
+      gateway: clients.gateway,
+      agentSession: clients.session,
+      logger,
+      metrics,
+      ...(tokenCache ? { tokenCache } : {}),
+    },
+    '0.0.0.0',
+  );
+  // Sign the service agent in now, not on the first gateway call: /readyz waits for it.
+  clients.session?.start().catch((error: unknown) => {
+    logger.warn({ errorName: error instanceof Error ? error.name : 'unknown' }, 'CC-Gateway sign-in failed; /readyz reports not ready');
+  });
+  const port = Number(new URL(server.url).port);
+  logger.info({ port, publicBaseUrl: config.publicBaseUrl, simulator: config.simulator }, 'listening');
+  if (shouldPrintBanner(config)) printBanner(config, simulator);
 
   let stopping = false;
-  const stop = async (signal: string): Promise<void> => {
-    if (stopping) return;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) {
+      // Ctrl-C twice: the person at the terminal does not want to wait. A repeated SIGTERM changes nothing.
+      if (signal === 'SIGINT') {
+        logger.warn({ signal }, 'second SIGINT: exiting without waiting');
+        process.exit(1);
+      }
+      return;
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await server.close();
-    await clients.close();
-    await simulator?.close();
-    process.exit(0);
+    const graceSeconds = config.shutdownGraceSeconds;
+    logger.info({ signal, graceSeconds }, 'shutting down: no new connections');
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, (graceSeconds + CLEANUP_SECONDS) * 1000).unref();
+    try {
+      const drained = await server.close(graceSeconds * 1000);
+      logger.info(drained, drained.graceful ? 'requests finished' : 'grace period over: cut the requests still running');
+      await clients.close(); // signs the service agent out
+      await tokenCache?.close();
+      await simulator?.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ errorName: error instanceof Error ? error.name : 'unknown' }, 'shutdown failed');
+      process.exit(1);
+    }
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', (signal) => void stop(signal));
+  process.on('SIGINT', (signal) => void stop(signal));
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,7 @@
 /**
  * One HTTP server for everything: GraphQL at /graphql, the media route at /media/…, and the
- * operator endpoints. Wiring only: every rule lives in src/graphql, src/media or src/cc.
+ * operator endpoints (/healthz, /readyz, /metrics). Wiring only: every rule lives in src/graphql,
+ * src/media, src/cc, src/auth or src/http.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,15 @@ import type { CcfsApi, GatewayApi } from './cc/types.js';
 import { createLinkCodec, createMediaRoute, type LinkCodec } from './media/index.js';
 import { createGraphQLServer } from './graphql/apollo-server.js';
 import type { TokenCache } from './graphql/token-cache.js';
+import { createCallerAuthenticator } from './auth/jwt-verifier.js';
+import { withCaller } from './auth/caller-context.js';
+import { requestId } from './http/request-id.js';
+import { requireRouterSecret } from './http/router-secret.js';
+import { jsonBody, jsonErrors, limitQuerySize } from './http/request-limits.js';
+import { healthz, readyz } from './http/readiness.js';
+import { createReachabilityProbe } from './http/ccfs-probe.js';
+import { metricsEndpoint } from './http/metrics-endpoint.js';
+import { trackForShutdown, type DrainResult } from './http/graceful-shutdown.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 
@@ -19,6 +29,8 @@ export interface ServerDeps {
   config: Config;
   ccfs: CcfsApi;
   gateway: GatewayApi | undefined;
+  /** The CC-Gateway service-agent session, for /readyz; undefined without a gateway. */
+  agentSession?: { readonly state: string } | undefined;
   logger?: Logger;
   metrics?: Metrics;
   tokenCache?: TokenCache;
@@ -31,7 +43,11 @@ export interface RunningServer {
   httpServer: http.Server;
   links: LinkCodec;
   metrics: Metrics;
-  close(): Promise<void>;
+  /**
+   * Stop accepting, let running requests (media streams) finish for up to `graceMs` (default
+   * SHUTDOWN_GRACE_SECONDS), cut the rest, then stop Apollo. Idempotent.
+   */
+  close(graceMs?: number): Promise<DrainResult>;
 }
 
 export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise<RunningServer> {
@@ -41,7 +57,22 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const shutdown = trackForShutdown(httpServer);
   const links = createLinkCodec({ keys: config.mediaLinkKeys, publicBaseUrl: config.publicBaseUrl });
+  const authenticator = createCallerAuthenticator(config.jwt, { logger });
+
+  app.use(requestId({ logger, metrics }));
+
+  app.get('/healthz', healthz());
+  app.get(
+    '/readyz',
+    readyz({
+      ccfsReachable: createReachabilityProbe(config.ccfs?.baseUrl ?? '', config.tls),
+      agentSignedIn: deps.agentSession ? () => deps.agentSession?.state === 'signed_in' : undefined,
+      shuttingDown: () => shutdown.shuttingDown,
+    }),
+  );
+  app.get('/metrics', metricsEndpoint(metrics.registry));
 
   app.use(createMediaRoute({ codec: links, ccfs, gateway, logger, metrics }));
 
@@ -59,28 +90,39 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   app.use(
     '/graphql',
     cors({ origin: config.corsOrigins, credentials: true }),
-    express.json({ limit: '1mb' }),
-    expressMiddleware(graphql.apollo, { context: graphql.context }),
+    ...(config.routerSecret === undefined ? [] : [requireRouterSecret(config.routerSecret)]),
+    jsonBody(config.graphql.maxBodyBytes),
+    limitQuerySize(config.graphql.maxQueryBytes),
+    expressMiddleware(graphql.apollo, {
+      context: async ({ req }) => {
+        const [context, auth] = await Promise.all([graphql.context({ req }), authenticator.authenticate(req.headers.authorization)]);
+        return withCaller(context, auth);
+      },
+    }),
   );
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(jsonErrors(logger));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
-  const url = `http://${host}:${port}`;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 
+  let closing: Promise<DrainResult> | undefined;
   return {
     url,
     graphqlUrl: `${url}/graphql`,
     httpServer,
     links,
     metrics,
-    // apollo.stop() drains the HTTP server (ApolloServerPluginDrainHttpServer) and closes it.
-    close: () => graphql.apollo.stop(),
+    close: (graceMs = config.shutdownGraceSeconds * 1000) =>
+      (closing ??= (async () => {
+        const result = await shutdown.drain(graceMs);
+        // The HTTP server is closed by now; Apollo's drain plugin finds nothing left to wait for.
+        await graphql.apollo.stop();
+        return result;
+      })()),
   };
 }

@@ -11,8 +11,8 @@ import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import { apolloOperationalOptions } from '../http/apollo-options.js';
 import type { Config } from '../config.js';
 import type { CcfsApi, GatewayApi } from '../cc/types.js';
 import type { LinkMinter } from '../media/link-target.js';
@@ -62,7 +62,8 @@ export function createSubgraphSchema(): GraphQLSchema {
 
 export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
   const { config, logger } = deps;
-  const production = config.nodeEnv === 'production';
+  // Introspection, landing page, depth limit, no stack traces, no signal handlers (main.ts owns shutdown).
+  const operational = apolloOperationalOptions(config);
 
   const services: GraphQLServices = {
     config,
@@ -79,14 +80,13 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
     ApolloServerPluginDrainHttpServer({ httpServer: deps.httpServer }),
     // Explicit, so Apollo does not log that it enabled it; the router asks for traces per request.
     ApolloServerPluginInlineTrace(),
+    ...operational.plugins,
   ];
-  if (!production) plugins.push(ApolloServerPluginLandingPageLocalDefault({ embed: true }));
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: createSubgraphSchema(),
+    ...operational,
     plugins,
-    introspection: !production,
-    includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatGraphQLError(formatted, error, logger),
     logger: {
       debug: (message) => logger.debug(message),

@@ -3,6 +3,7 @@
  * for each request (their caches are per request, so a refusal is never remembered across
  * requests); the token cache and the operation store are the only cross-request state.
  */
+import type { CallerAuth } from '../auth/caller-auth.js';
 import type { Config } from '../config.js';
 import type { CcfsApi, GatewayApi } from '../cc/types.js';
 import type { LinkMinter } from '../media/link-target.js';
@@ -34,6 +35,8 @@ export interface GraphQLContext {
   loaders: GraphQLLoaders;
   /** The end user, when the caller was identified; goes into the audit events of minted links. */
   subject?: string;
+  /** The verified end user, or why there is none (src/auth); resolvers that hand out credentials check it with requireLinkScope. */
+  auth?: CallerAuth;
 }
 
 export function createLoaders(services: GraphQLServices): GraphQLLoaders {

@@ -48,6 +48,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: '1 while the CC-Gateway service agent is signed in, else 0',
       registers,
     }),
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP requests served, by route label (/graphql, /media, …), method and status (499: the client left)',
+      labelNames: ['route', 'method', 'status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
+      registers,
+    }),
     guidRotations: new Counter({
       name: 'cc_agent_guid_rotations_total',
       help: 'Guid rotations followed on the CC-Gateway session',

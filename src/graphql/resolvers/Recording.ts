@@ -3,6 +3,7 @@
  * the same loader first (an unknown file is CC_FILE_NOT_FOUND, not a link that fails later), which
  * costs nothing extra when `playback` is in the same query.
  */
+import { requireLinkScope } from '../../auth/caller-auth.js';
 import { normalizeCcFileName } from '../../cc/types.js';
 import type { RecordingResolvers } from '../../generated/resolvers-types.js';
 import { baseNameOf } from '../link-file-names.js';
@@ -16,6 +17,8 @@ export const Recording: RecordingResolvers = {
   fileName: (parent) => parent.fileName,
 
   playback: async (parent, _args, context) => {
+    // The CC token is itself a credential for the recording: same scope as a link.
+    requireLinkScope(context.auth);
     const grant = await loadPlayback(context.loaders.playback, parent.fileName);
     return { token: grant.token, expiresAt: grant.expiresAt, fileName: normalizeCcFileName(parent.fileName) };
   },

@@ -1,0 +1,134 @@
+/**
+ * The playback token cache in Redis (REDIS_URL), shared by every replica: a token one replica got
+ * from requestPlayVoice is reused by the others instead of asking CC-FS again.
+ *
+ * - Same rules as the in-memory cache (src/graphql/token-cache.ts): reused only while more than the
+ *   margin of its life is left; the Redis TTL ends at that point.
+ * - Keys are hashes of the CC-FS account and the file name, so neither names nor accounts appear in
+ *   Redis, and deployments that share a Redis but not a CC platform do not mix.
+ * - Redis is an optimisation, never a dependency: when it is down or slow a lookup is a miss and a
+ *   store is skipped (commands fail fast rather than queue), and the request goes on.
+ */
+import { createHash } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { PlayVoiceGrant } from '../cc/types.js';
+import type { CcfsConfig } from '../config.js';
+import { reuseMarginMs, type TokenCache } from '../graphql/token-cache.js';
+import type { Logger } from '../observability/logger.js';
+
+const KEY_PREFIX = 'cc-media-subgraph:playback-token:';
+
+/** Tokens belong to one CC-FS and one developer account. */
+export function tokenCacheNamespace(ccfs: CcfsConfig): string {
+  return `${ccfs.baseUrl}\n${ccfs.accessKey}`;
+}
+
+export interface RedisTokenCacheOptions {
+  url: string;
+  /** Separates CC platforms and accounts sharing one Redis (tokenCacheNamespace). */
+  namespace: string;
+  logger: Logger;
+  reuseMarginSeconds?: number;
+  /** Per command; past it the lookup counts as a miss. Default 500 ms. */
+  commandTimeoutMs?: number;
+  now?: () => number;
+}
+
+export interface RedisTokenCache extends TokenCache {
+  /** Resolves once connected (rejects when Redis cannot be reached within the connect timeout). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface StoredGrant {
+  token: string;
+  expiresAt: string;
+}
+
+function isStoredGrant(value: unknown): value is StoredGrant {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as StoredGrant).token === 'string' &&
+    typeof (value as StoredGrant).expiresAt === 'string'
+  );
+}
+
+export function createRedisTokenCache(options: RedisTokenCacheOptions): RedisTokenCache {
+  const { logger } = options;
+  const now = options.now ?? Date.now;
+  const marginMs = reuseMarginMs(options.reuseMarginSeconds);
+  const redisOptions: RedisOptions & { disconnectTimeout: number } = {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: options.commandTimeoutMs ?? 500,
+    connectTimeout: 5000,
+    // Keep trying to reconnect in the background, at most every 5 s.
+    retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
+    // ioredis' default (2 s, missing from its typings) keeps a closed process alive when Redis was already gone.
+    disconnectTimeout: 100,
+  };
+  const redis = new Redis(options.url, redisOptions);
+  let lastWarning = 0;
+  const warn = (operation: string, error: unknown) => {
+    // One line per 30 s at most: a Redis outage must not flood the logs.
+    if (now() - lastWarning < 30_000) return;
+    lastWarning = now();
+    logger.warn({ operation, errorName: error instanceof Error ? error.name : 'unknown' }, 'redis token cache unavailable; using the CC-FS directly');
+  };
+  redis.on('error', (error: unknown) => warn('connection', error));
+  const connecting = redis.connect();
+  connecting.catch((error: unknown) => warn('connect', error));
+
+  const redisKey = (key: string) =>
+    KEY_PREFIX + createHash('sha256').update(options.namespace).update('\0').update(key).digest('base64url');
+
+  return {
+    async get(key) {
+      let raw: string | null;
+      try {
+        raw = await redis.get(redisKey(key));
+      } catch (error) {
+        warn('get', error);
+        return undefined;
+      }
+      if (raw === null) return undefined;
+      let stored: unknown;
+      try {
+        stored = JSON.parse(raw);
+      } catch {
+        return undefined;
+      }
+      if (!isStoredGrant(stored)) return undefined;
+      const grant: PlayVoiceGrant = { token: stored.token, expiresAt: new Date(stored.expiresAt) };
+      return grant.expiresAt.getTime() - now() > marginMs ? grant : undefined;
+    },
+
+    async set(key, grant) {
+      const reusableMs = Math.floor(grant.expiresAt.getTime() - now() - marginMs);
+      if (reusableMs <= 0) return;
+      const stored: StoredGrant = { token: grant.token, expiresAt: grant.expiresAt.toISOString() };
+      try {
+        await redis.set(redisKey(key), JSON.stringify(stored), 'PX', reusableMs);
+      } catch (error) {
+        warn('set', error);
+      }
+    },
+
+    ready: () => connecting.then(() => undefined),
+
+    async close() {
+      // QUIT only over a live connection; otherwise stop the reconnect loop at once.
+      if (redis.status === 'ready') {
+        try {
+          await redis.quit();
+          return;
+        } catch {
+          // fall through
+        }
+      }
+      redis.disconnect();
+    },
+  };
+}

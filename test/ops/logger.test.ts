@@ -1,0 +1,37 @@
+/** The logger's last line of defence: fields named like secrets are censored at any usual depth. */
+import { describe, expect, it } from '@jest/globals';
+import { createLogger } from '../../src/observability/logger.js';
+import { runWithRequestContext } from '../../src/observability/request-context.js';
+import { LogCapture } from './ops-harness.js';
+
+describe('createLogger', () => {
+  it('censors headers and secret-named fields', () => {
+    const logs = new LogCapture();
+    const logger = createLogger({ level: 'info', destination: logs });
+    logger.info(
+      {
+        req: { headers: { authorization: 'Bearer abc', 'router-authorization': 'rs', cookie: 'c=1', guid: 'g-1' } },
+        res: { headers: { 'set-cookie': 'c=2', 'set-guid': 'JSESSIONID=g-2' } },
+        token: 'cc-token',
+        password: 'pw',
+        url: 'http://localhost/media/secret-link',
+        upstream: { Guid: 'g-3', secretKey: 'sk', accessKey: 'ak', headers: { authorization: 'x' } },
+        harmless: 'kept',
+      },
+      'event',
+    );
+    const text = logs.text;
+    for (const secret of ['Bearer abc', '"rs"', 'c=1', 'g-1', 'c=2', 'g-2', 'cc-token', '"pw"', 'secret-link', 'g-3', '"sk"', '"ak"', '"x"']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(logs.lines()[0]).toMatchObject({ harmless: 'kept', token: '[redacted]', msg: 'event' });
+  });
+
+  it('adds the request id of the request being served', () => {
+    const logs = new LogCapture();
+    const logger = createLogger({ level: 'info', destination: logs });
+    runWithRequestContext({ requestId: 'a'.repeat(32), traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` }, () => logger.info('inside'));
+    logger.info('outside');
+    expect(logs.lines().map((line) => line.requestId)).toEqual(['a'.repeat(32), undefined]);
+  });
+});
