@@ -1,0 +1,67 @@
+/**
+ * Runs a TypeScript entry (e.g. src/main.ts, exactly what `npm start` runs) as its own node
+ * process under tsx, and waits until it answers HTTP. One process, no tsx wrapper, so its pid is the
+ * process whose memory is measured.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface NodeProcess {
+  pid: number;
+  process: ChildProcess;
+  /** Sends SIGTERM (the entry's graceful stop, which also writes a --cpu-prof profile) and waits. */
+  stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  env: NodeJS.ProcessEnv;
+  /** A URL that answers 200 once the process is ready. */
+  readyUrl: string;
+  execArgv?: string[];
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+export async function spawnNodeEntry(entry: string, options: SpawnOptions): Promise<NodeProcess> {
+  // A compiled entry (dist/*.js) runs on plain node; a .ts entry under tsx.
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, ...(options.execArgv ?? []), entry], {
+    env: { ...process.env, ...options.env },
+    cwd: options.cwd ?? process.cwd(),
+    // stdout carries the JSON logs: discarded like a log shipper would take them, without back-pressure.
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${entry} exited (${child.exitCode}):\n${stderr}`);
+    try {
+      const response = await fetch(options.readyUrl);
+      await response.arrayBuffer();
+      if (response.ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${entry} did not answer ${options.readyUrl} in time:\n${stderr}`);
+    }
+    await sleep(100);
+  }
+  return {
+    pid: child.pid!,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * `npm run bench` — the three side-by-side benchmarks of issue 5, each against a baseline run in
+ * the same invocation. Writes bench/results.json and bench/README-table.md and prints the table.
+ *
+ *   npm run bench                      full run (several minutes)
+ *   npm run bench -- --quick           one short round of each (about a minute or two)
+ *   npm run bench -- --only=streaming  any of batching, graphql, streaming (comma-separated)
+ *   npm run bench -- --cpu-prof        also write V8 CPU profiles of our process to bench/tmp/profiles
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { runBatching } from './batching.js';
+import { runGraphQLThroughput } from './graphql-throughput.js';
+import { describeMachine } from './lib/machine.js';
+import { machineLine, markdownTable, readmeSection, type BenchResults } from './report.js';
+import { runStreaming } from './streaming.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
+
+const quick = values.quick ?? false;
+const only = new Set((values.only ?? 'batching,graphql,streaming').split(',').map((s) => s.trim()));
+const log = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const profileDir = new URL('./tmp/profiles/', import.meta.url).pathname;
+const oursExecArgv = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : undefined;
+if (oursExecArgv) mkdirSync(profileDir, { recursive: true });
+
+const started = performance.now();
+const results: BenchResults = {
+  startedAt: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  durationSeconds: 0,
+  machine: describeMachine(),
+};
+log(`cc-media-subgraph benchmarks (${results.mode}) — ${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}`);
+
+if (only.has('batching')) {
+  log('\n1. batching: recordings(fileNames:) N=200, L=50 ms');
+  results.batching = await runBatching({ rounds: quick ? 1 : 3, log, ...(oursExecArgv ? { oursExecArgv } : {}) });
+}
+if (only.has('graphql')) {
+  log('\n2. GraphQL throughput: _entities × 20 recordings, ours vs bare @apollo/server + @apollo/subgraph');
+  results.graphql = await runGraphQLThroughput({
+    rounds: quick ? 1 : 3,
+    durationSeconds: quick ? 5 : 10,
+    warmupSeconds: quick ? 2 : 5,
+    log,
+    ...(oursExecArgv ? { oursExecArgv } : {}),
+  });
+}
+if (only.has('streaming')) {
+  log('\n3. streaming: 1 GiB direct / nginx / node-pipe / ours, then 16 at once, then to a client on a 1 Gbit/s link');
+  results.streaming = await runStreaming({
+    rounds: quick ? 1 : 3,
+    concurrentBytesEach: quick ? 128 * 2 ** 20 : 2 ** 30,
+    concurrentRounds: 1,
+    log,
+    ...(oursExecArgv ? { oursExecArgv } : {}),
+  });
+}
+
+results.durationSeconds = (performance.now() - started) / 1000;
+const benchDir = new URL('./', import.meta.url);
+writeFileSync(new URL('results.json', benchDir), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(new URL('README-table.md', benchDir), readmeSection(results));
+log(`\n${markdownTable(results)}\n\n${machineLine(results)}`);
+log('Wrote bench/results.json and bench/README-table.md.');
