@@ -12,7 +12,7 @@ import type { Config } from './config.js';
 import type { CcfsApi, GatewayApi } from './cc/types.js';
 import { createLinkCodec, createMediaRoute, type LinkCodec } from './media/index.js';
 import { createGraphQLServer } from './graphql/apollo-server.js';
-import type { TokenCache } from './graphql/token-cache.js';
+import { createMemoryTokenCache, createPlaybackTokenRenewer, type TokenCache } from './graphql/token-cache.js';
 import { createCallerAuthenticator } from './auth/jwt-verifier.js';
 import { withCaller } from './auth/caller-context.js';
 import { requestId } from './http/request-id.js';
@@ -74,7 +74,10 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   );
   app.get('/metrics', metricsEndpoint(metrics.registry));
 
-  app.use(createMediaRoute({ codec: links, ccfs, gateway, logger, metrics }));
+  // One token cache for both: GraphQL hands tokens out, the media route renews those the platform forgot.
+  const tokenCache = deps.tokenCache ?? createMemoryTokenCache();
+  const renewPlaybackToken = createPlaybackTokenRenewer(ccfs, tokenCache);
+  app.use(createMediaRoute({ codec: links, ccfs, gateway, renewPlaybackToken, logger, metrics }));
 
   const graphql = createGraphQLServer({
     config,
@@ -84,7 +87,7 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
     logger,
     metrics,
     httpServer,
-    ...(deps.tokenCache ? { tokenCache: deps.tokenCache } : {}),
+    tokenCache,
   });
   await graphql.apollo.start();
   app.use(

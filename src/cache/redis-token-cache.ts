@@ -116,6 +116,17 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): RedisTok
       }
     },
 
+    async forget(key, token) {
+      // GET then DEL: a replica that stored a fresh token in between loses it, which costs one
+      // extra requestPlayVoice, never a wrong answer.
+      try {
+        const raw = await redis.get(redisKey(key));
+        if (raw !== null && raw.includes(JSON.stringify(token))) await redis.del(redisKey(key));
+      } catch (error) {
+        warn('forget', error);
+      }
+    },
+
     ready: () => connecting.then(() => undefined),
 
     async close() {

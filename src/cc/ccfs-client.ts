@@ -72,8 +72,8 @@ export class CcfsClient implements CcfsApi {
   async requestPlayVoice(fileName: string): Promise<PlayVoiceGrant> {
     return withRetry(
       async () => {
-        // The token was issued after this instant, so the expiry errs on the safe side.
-        const issuedNoLaterThan = this.now().getTime();
+        // The token was issued after this instant: counting from it, the expiry errs on the early (safe) side.
+        const issuedNoEarlierThan = this.now().getTime();
         const answer = await this.transport.requestJson(
           this.signedPost('requestPlayVoice', { fileName: normalizeCcFileName(fileName) }),
         );
@@ -83,7 +83,7 @@ export class CcfsClient implements CcfsApi {
             httpStatus: answer.statusCode,
           });
         }
-        return { token, expiresAt: new Date(issuedNoLaterThan + PLAY_VOICE_TOKEN_TTL_MS) };
+        return { token, expiresAt: new Date(issuedNoEarlierThan + PLAY_VOICE_TOKEN_TTL_MS) };
       },
       this.retry,
       isRetryable,

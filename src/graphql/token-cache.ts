@@ -7,12 +7,14 @@
  * Kept behind a two-method interface so a shared store (Redis) can replace the in-memory LRU.
  */
 import { LRUCache } from 'lru-cache';
-import type { PlayVoiceGrant } from '../cc/types.js';
+import { normalizeCcFileName, type CcfsApi, type PlayVoiceGrant } from '../cc/types.js';
 
 export interface TokenCache {
   /** A grant that may still be handed out, or undefined. Keys are normalized file names. */
   get(key: string): Promise<PlayVoiceGrant | undefined>;
   set(key: string, grant: PlayVoiceGrant): Promise<void>;
+  /** Drops the entry if it still holds `token` (the platform refused it, e.g. after a CC-FS restart). */
+  forget(key: string, token: string): Promise<void>;
 }
 
 /** The floor: whatever the configuration, a cached token has at least this long left. */
@@ -50,5 +52,23 @@ export function createMemoryTokenCache(options: MemoryTokenCacheOptions = {}): T
       // The LRU's own TTL frees the entry at the end of its reuse window; `get` checks again with `now`.
       cache.set(key, grant, { ttl: Math.ceil(reusableMs) });
     },
+    async forget(key, token) {
+      if (cache.peek(key)?.token === token) cache.delete(key);
+    },
+  };
+}
+
+/**
+ * A token the platform refused although the cache still held it (the CC-FS restarted or failed
+ * over, and forgot its tokens): forget it and get a fresh one, which the cache then shares. The
+ * media route uses this so that playback links heal instead of answering 410 for 25 minutes.
+ */
+export function createPlaybackTokenRenewer(ccfs: CcfsApi, tokenCache: TokenCache) {
+  return async (fileName: string, refusedToken: string): Promise<string> => {
+    const key = normalizeCcFileName(fileName);
+    await tokenCache.forget(key, refusedToken);
+    const grant = await ccfs.requestPlayVoice(key);
+    await tokenCache.set(key, grant);
+    return grant.token;
   };
 }

@@ -28,6 +28,8 @@ export interface MediaRouteDeps {
   codec: LinkCodec;
   ccfs: CcfsApi;
   gateway: GatewayApi | undefined;
+  /** Heals playback links whose CC token the platform forgot; without it such links answer 410. */
+  renewPlaybackToken?: (fileName: string, refusedToken: string) => Promise<string>;
   logger: Logger;
   metrics: Metrics;
 }
