@@ -16,7 +16,7 @@ import { isCcError } from '../cc/cc-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { auditMediaAccess, type MediaAction } from './audit.js';
-import { byteWindow, type ByteWindow } from './byte-window.js';
+import { byteWindow, WholeBody, type ByteWindow } from './byte-window.js';
 import { contentDispositionHeader } from './content-disposition.js';
 import { presentMedia } from './content-type.js';
 import { LinkRejected, type LinkCodec, type VerifiedLink } from './link-token.js';
@@ -46,6 +46,8 @@ interface Exchange {
   kid: string | undefined;
   linkId: string | undefined;
   bytesSent: number;
+  /** The whole-body fast path counts in its Transform, read when the audit event is written. */
+  wholeBody: WholeBody | undefined;
   completed: boolean;
   error: string | undefined;
   clientGone: boolean;
@@ -79,6 +81,7 @@ async function serveMedia(deps: MediaRouteDeps, req: Request, res: Response): Pr
     kid: undefined,
     linkId: undefined,
     bytesSent: 0,
+    wholeBody: undefined,
     completed: false,
     error: undefined,
     clientGone: false,
@@ -162,16 +165,34 @@ async function serveMedia(deps: MediaRouteDeps, req: Request, res: Response): Pr
 
   const bytesStreamed = metrics.bytesStreamed.labels({ kind: link.target.kind });
   try {
-    await pipeline(
-      failuresRecorded(
-        byteWindow(upstream.stream, plan.window, (count) => {
-          exchange.bytesSent += count;
-          bytesStreamed.inc(count);
-        }),
-        exchange,
-      ),
-      res,
-    );
+    if (plan.window.skip === 0 && plan.window.untilEnd) {
+      // The whole upstream body, as is: the cheap path (most downloads and plays).
+      const body = new WholeBody(plan.window.length);
+      exchange.wholeBody = body;
+      // Recorded as the failure happens, before pipeline tears the response down (audit must not
+      // mistake it for a client leaving).
+      const recordFailure = (error: unknown) => {
+        if (!exchange.clientGone && exchange.error === undefined) exchange.error = upstreamFailure(error);
+      };
+      upstream.stream.once('error', recordFailure);
+      body.once('error', recordFailure);
+      try {
+        await pipeline(upstream.stream, body, res);
+      } finally {
+        bytesStreamed.inc(body.count);
+      }
+    } else {
+      await pipeline(
+        failuresRecorded(
+          byteWindow(upstream.stream, plan.window, (count) => {
+            exchange.bytesSent += count;
+            bytesStreamed.inc(count);
+          }),
+          exchange,
+        ),
+        res,
+      );
+    }
     exchange.completed = true;
     // An empty window never reads its source: let go of it.
     if (!upstream.stream.readableEnded) discard(upstream);
@@ -187,9 +208,13 @@ async function* failuresRecorded(source: AsyncGenerator<Buffer>, exchange: Excha
   try {
     yield* source;
   } catch (error) {
-    if (!exchange.clientGone) exchange.error = isCcError(error) ? `UPSTREAM_${error.kind.toUpperCase()}` : 'UPSTREAM_FAILED';
+    if (!exchange.clientGone) exchange.error = upstreamFailure(error);
     throw error;
   }
+}
+
+function upstreamFailure(error: unknown): string {
+  return isCcError(error) ? `UPSTREAM_${error.kind.toUpperCase()}` : 'UPSTREAM_FAILED';
 }
 
 /**
@@ -286,7 +311,7 @@ function audit(logger: Logger, req: Request, res: Response, exchange: Exchange):
     status: res.statusCode,
     ...(exchange.error === undefined ? (exchange.clientGone ? { error: 'CLIENT_CLOSED' } : {}) : { error: exchange.error }),
     completed: exchange.completed,
-    bytesSent: exchange.bytesSent,
+    bytesSent: exchange.wholeBody?.count ?? exchange.bytesSent,
     durationMs: Math.round(performance.now() - exchange.started),
     ...(link?.subject === undefined ? {} : { subject: link.subject }),
   });
