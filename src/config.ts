@@ -87,6 +87,8 @@ export interface Config {
   apolloGraphRef: string | undefined;
   /** How long running requests (media streams) may go on after SIGTERM / SIGINT. */
   shutdownGraceSeconds: number;
+  /** A cached playback token is reused while it has more than this left (5–25 minutes). */
+  playbackTokenReuseMarginSeconds: number;
   /** Shares the playback token cache among replicas (redis:// or rediss://). */
   redisUrl: string | undefined;
   logLevel: string;
@@ -239,6 +241,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     apolloGraphRef: apolloGraphRef(env),
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
+    playbackTokenReuseMarginSeconds: integer(env, 'PLAYBACK_TOKEN_REUSE_MARGIN_SECONDS', 300, 300, 1500),
     redisUrl: redisUrl(env),
     logLevel: logLevel(env, nodeEnv),
   };

@@ -47,7 +47,12 @@ async function main(): Promise<void> {
   const tokenCache =
     config.redisUrl === undefined || config.ccfs === undefined
       ? undefined
-      : createRedisTokenCache({ url: config.redisUrl, namespace: tokenCacheNamespace(config.ccfs), logger });
+      : createRedisTokenCache({
+          url: config.redisUrl,
+          namespace: tokenCacheNamespace(config.ccfs),
+          reuseMarginSeconds: config.playbackTokenReuseMarginSeconds,
+          logger,
+        });
   const server = await startServer(
     {
       config,

@@ -75,7 +75,7 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   app.get('/metrics', metricsEndpoint(metrics.registry));
 
   // One token cache for both: GraphQL hands tokens out, the media route renews those the platform forgot.
-  const tokenCache = deps.tokenCache ?? createMemoryTokenCache();
+  const tokenCache = deps.tokenCache ?? createMemoryTokenCache({ reuseMarginSeconds: config.playbackTokenReuseMarginSeconds });
   const renewPlaybackToken = createPlaybackTokenRenewer(ccfs, tokenCache);
   app.use(createMediaRoute({ codec: links, ccfs, gateway, renewPlaybackToken, logger, metrics }));
 

@@ -16,7 +16,7 @@ import { isCcError } from '../cc/cc-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { auditMediaAccess, type MediaAction } from './audit.js';
-import { byteWindow, WholeBody, type ByteWindow } from './byte-window.js';
+import { byteWindow, type ByteWindow } from './byte-window.js';
 import { contentDispositionHeader } from './content-disposition.js';
 import { presentMedia } from './content-type.js';
 import { LinkRejected, type LinkCodec, type VerifiedLink } from './link-token.js';
@@ -46,8 +46,8 @@ interface Exchange {
   kid: string | undefined;
   linkId: string | undefined;
   bytesSent: number;
-  /** The whole-body fast path counts in its Transform, read when the audit event is written. */
-  wholeBody: WholeBody | undefined;
+  /** The whole-body fast path's byte count, read when the audit event is written. */
+  wholeBody: { count: number } | undefined;
   completed: boolean;
   error: string | undefined;
   clientGone: boolean;
@@ -167,19 +167,22 @@ async function serveMedia(deps: MediaRouteDeps, req: Request, res: Response): Pr
   try {
     if (plan.window.skip === 0 && plan.window.untilEnd) {
       // The whole upstream body, as is: the cheap path (most downloads and plays).
-      const body = new WholeBody(plan.window.length);
-      exchange.wholeBody = body;
+      // No extra stream stage: bytes are counted by a 'data' listener, and a body that ends short
+      // of its Content-Length already fails the upstream stream (the CC transport checks it).
+      const counted = { count: 0 };
+      exchange.wholeBody = counted;
+      upstream.stream.on('data', (chunk: Buffer) => {
+        counted.count += chunk.length;
+      });
       // Recorded as the failure happens, before pipeline tears the response down (audit must not
       // mistake it for a client leaving).
-      const recordFailure = (error: unknown) => {
+      upstream.stream.once('error', (error: unknown) => {
         if (!exchange.clientGone && exchange.error === undefined) exchange.error = upstreamFailure(error);
-      };
-      upstream.stream.once('error', recordFailure);
-      body.once('error', recordFailure);
+      });
       try {
-        await pipeline(upstream.stream, body, res);
+        await pipeline(upstream.stream, res);
       } finally {
-        bytesStreamed.inc(body.count);
+        bytesStreamed.inc(counted.count);
       }
     } else {
       await pipeline(

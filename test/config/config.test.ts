@@ -37,6 +37,7 @@ describe('loadConfig', () => {
     expect(config.mediaLinkMaxTtlSeconds).toBe(3600);
     expect(config.ccTimeZone).toBe('UTC');
     expect(config.ccMaxConcurrency).toBe(8);
+    expect(config.playbackTokenReuseMarginSeconds).toBe(300);
     expect(config.ccfs).toBeUndefined();
     expect(config.gateway).toBeUndefined();
   });
@@ -80,6 +81,7 @@ describe('loadConfig', () => {
     ['max ttl', { MEDIA_LINK_MAX_TTL_SECONDS: '0' }, 'MEDIA_LINK_MAX_TTL_SECONDS'],
     ['time zone', { CC_TIME_ZONE: 'Mars/Olympus' }, 'CC_TIME_ZONE'],
     ['concurrency', { CC_MAX_CONCURRENCY: '0' }, 'CC_MAX_CONCURRENCY'],
+    ['token reuse margin', { PLAYBACK_TOKEN_REUSE_MARGIN_SECONDS: '60' }, 'PLAYBACK_TOKEN_REUSE_MARGIN_SECONDS'],
     ['CA file missing', { CC_TLS_CA_FILE: '/nonexistent/ca.pem' }, 'CC_TLS_CA_FILE'],
   ];
 

@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from '@jest/globals';
-import { byteWindow, WholeBody, type ByteWindow } from '../../src/media/byte-window.js';
+import { byteWindow, type ByteWindow } from '../../src/media/byte-window.js';
 import { CcError } from '../../src/cc/cc-error.js';
 
 const DATA = Buffer.from(Array.from({ length: 100 }, (_, i) => i));
@@ -61,30 +60,5 @@ describe('byteWindow', () => {
       },
     });
     await expect(collect(failing, { skip: 0, length: 100, untilEnd: true })).rejects.toThrow('socket reset');
-  });
-});
-
-describe('WholeBody', () => {
-  const run = async (chunks: string[], length: number | undefined) => {
-    const body = new WholeBody(length);
-    const out: Buffer[] = [];
-    await pipeline(Readable.from(chunks.map((c) => Buffer.from(c))), body, async function* (source: AsyncIterable<Buffer>) {
-      for await (const chunk of source) out.push(chunk);
-    });
-    return { body, bytes: Buffer.concat(out).toString() };
-  };
-
-  it('passes the body through and counts it', async () => {
-    const { body, bytes } = await run(['abc', 'defg'], 7);
-    expect(bytes).toBe('abcdefg');
-    expect(body.count).toBe(7);
-  });
-
-  it('passes a body of unknown length to its end', async () => {
-    expect((await run(['abc'], undefined)).body.count).toBe(3);
-  });
-
-  it('fails a body that ends short of its length', async () => {
-    await expect(run(['abc'], 4)).rejects.toMatchObject({ kind: 'unavailable' });
   });
 });
