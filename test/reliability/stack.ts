@@ -28,13 +28,7 @@ export const REQUEST_ENDPOINTS: readonly SimEndpoint[] = [
   'videofiledownload',
 ];
 
-export const DOWNLOAD_ENDPOINTS: readonly SimEndpoint[] = [
-  'playVoice',
-  'downloadRecord',
-  'downloadAgentOprInfoFile',
-  'recordfiledownloadEx',
-  'videofiledownload',
-];
+export { DOWNLOAD_ENDPOINTS } from '../../src/simulator/types.js';
 
 /** The one change to production timing that matters for the suite's length. */
 export const FIRST_BYTE_TIMEOUT_MS = 2_500;

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createLinkCodec } from '../../src/media/link-token.js';
 import type { MediaLinkKey } from '../../src/config.js';
+import { seededRandom } from '../../src/simulator/agent-opr-csv.js';
 
 export interface FuzzToken {
   category: string;
@@ -15,17 +16,8 @@ export interface FuzzToken {
   expectedStatus: 403 | 410;
 }
 
-/** mulberry32: small, fast, seedable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The simulator's seeded PRNG, so that a fuzz run repeats with RELIABILITY_SEED.
+export { seededRandom };
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
