@@ -57,11 +57,6 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  // Idle keep-alive connections outlive a router's or load balancer's own idle timeout (commonly
-  // 60 s), so the client side closes them first and never reuses one this server is closing (an
-  // ECONNRESET on the next request). Shutdown closes idle connections itself.
-  httpServer.keepAliveTimeout = 65_000;
-  httpServer.headersTimeout = 66_000;
   const shutdown = trackForShutdown(httpServer);
   const links = createLinkCodec({ keys: config.mediaLinkKeys, publicBaseUrl: config.publicBaseUrl });
   const authenticator = createCallerAuthenticator(config.jwt, { logger });
