@@ -4,9 +4,9 @@
  * once the fault is cleared.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type http from 'node:http';
+import http from 'node:http';
 import type { SimEndpoint, SimFault, Simulator } from '../../src/simulator/types.js';
-import { createAgent, download, eventually, postGraphQL } from './clients.js';
+import { download, eventually, postGraphQL } from './clients.js';
 import { count, newFigures, saveFigures, type FaultRow } from './figures.js';
 import { judgeDownload, mintLinksUnderTest, PLAYBACK_QUERY, probeDownload, probeGraphQL, type MediaLinkUnderTest, type Observation } from './probes.js';
 import { DOWNLOAD_ENDPOINTS, startStack, type Stack } from './stack.js';
@@ -185,7 +185,9 @@ function clearEverything(sim: Simulator): void {
 describe('faults injected at the simulator', () => {
   beforeAll(async () => {
     stack = await startStack();
-    agent = createAgent();
+    // No keep-alive here: scenarios pause for seconds, and a reused socket that the server's 5 s
+    // idle timeout is closing at that moment would show up as a reset that says nothing about faults.
+    agent = new http.Agent({ keepAlive: false, maxSockets: 256 });
     links = await mintLinksUnderTest(stack, agent);
   });
 
