@@ -3,8 +3,6 @@
  * 127.0.0.1:0, with its JSON log lines captured in memory so tests can read what an operator sees.
  */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config, type Env } from '../../src/config.js';
 import { createCcClients, type CcClients, type CcDeps } from '../../src/cc/index.js';
@@ -14,6 +12,7 @@ import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { startSimulator } from '../../src/simulator/simulator.js';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/types.js';
+import { deadUrl } from '../graphql/harness.js';
 
 export interface GraphQLAnswer {
   status: number;
@@ -67,14 +66,8 @@ export const TEST_TUNING: CcDeps['tuning'] = {
   session: { pollDelayMs: 20, pollTimeoutMs: 5_000, failureBackoff: { baseDelayMs: 20, maxDelayMs: 100 }, refusalCooldownMs: 60_000 },
 };
 
-/** A URL on 127.0.0.1 where nothing listens (a port just released). */
-export async function deadUrl(): Promise<string> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
+// The same helper the GraphQL tests use.
+export { deadUrl };
 
 export function simulatorEnv(sim: Simulator, ccfsUrl = sim.ccfsBaseUrl): Env {
   return {

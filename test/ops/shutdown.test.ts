@@ -4,13 +4,12 @@
  * transfer past it), the service agent is signed out, and the process exits 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { startSimulator } from '../../src/simulator/simulator.js';
 import type { Simulator } from '../../src/simulator/types.js';
-import { eventually, onServer, postGraphQL } from './ops-harness.js';
+import { eventually, onServer, postGraphQL, simulatorEnv } from './ops-harness.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FILE_NAME = 'Y:/ops/20261122/shutdown-test.V3';
@@ -29,17 +28,9 @@ async function startMain(sim: Simulator, env: Record<string, string>): Promise<C
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH ?? '',
+      ...simulatorEnv(sim),
       NODE_ENV: 'production', // JSON lines only on stdout (no banner)
       LOG_LEVEL: 'info',
-      PORT: '0',
-      CCFS_BASE_URL: sim.ccfsBaseUrl,
-      CCFS_AK: sim.credentials.accessKey,
-      CCFS_SK: sim.credentials.secretKey,
-      CC_GATEWAY_BASE_URL: sim.gatewayBaseUrl,
-      CC_GATEWAY_AGENT_ID: sim.credentials.agentId,
-      CC_GATEWAY_PASSWORD: sim.credentials.password,
-      CC_GATEWAY_PHONE: sim.credentials.phone,
-      MEDIA_LINK_KEYS: `k1:${randomBytes(32).toString('base64')}`,
       ...env,
     },
   });
