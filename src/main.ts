@@ -9,7 +9,7 @@ import { createCcClients } from './cc/index.js';
 import { startServer } from './server.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
-import { createRedisTokenCache, tokenCacheNamespace } from './cache/redis-token-cache.js';
+import { createRedisTokenCache, tokenCacheNamespace } from './data/playback-grants/redis-token-cache.js';
 import { startSimulator, type Simulator } from './simulator/simulator.js';
 import { printBanner, shouldPrintBanner } from './banner.js';
 

@@ -12,9 +12,9 @@ import type { Config } from './config.js';
 import type { CcfsApi, GatewayApi } from './cc/types.js';
 import { createLinkCodec, createMediaRoute, type LinkCodec } from './media/index.js';
 import { createGraphQLServer } from './graphql/apollo-server.js';
-import { createMemoryTokenCache, createPlaybackTokenRenewer, type TokenCache } from './graphql/token-cache.js';
+import { createMemoryTokenCache, type TokenCache } from './data/playback-grants/token-cache.js';
+import { createPlaybackGrants } from './data/playback-grants/playback-grants.js';
 import { createCallerAuthenticator } from './auth/jwt-verifier.js';
-import { withCaller } from './auth/caller-context.js';
 import { requestId } from './http/request-id.js';
 import { requireRouterSecret } from './http/router-secret.js';
 import { jsonBody, jsonErrors, limitQuerySize } from './http/request-limits.js';
@@ -76,8 +76,8 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
 
   // One token cache for both: GraphQL hands tokens out, the media route renews those the platform forgot.
   const tokenCache = deps.tokenCache ?? createMemoryTokenCache({ reuseMarginSeconds: config.playbackTokenReuseMarginSeconds });
-  const renewPlaybackToken = createPlaybackTokenRenewer(ccfs, tokenCache);
-  app.use(createMediaRoute({ codec: links, ccfs, gateway, renewPlaybackToken, logger, metrics }));
+  const playbackGrants = createPlaybackGrants({ ccfs, cache: tokenCache, metrics, logger });
+  app.use(createMediaRoute({ codec: links, ccfs, gateway, renewPlaybackToken: playbackGrants.renew, logger, metrics }));
 
   const graphql = createGraphQLServer({
     config,
@@ -87,7 +87,7 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
     logger,
     metrics,
     httpServer,
-    tokenCache,
+    playbackGrants,
   });
   await graphql.apollo.start();
   app.use(
@@ -97,10 +97,7 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
     jsonBody(config.graphql.maxBodyBytes),
     limitQuerySize(config.graphql.maxQueryBytes),
     expressMiddleware(graphql.apollo, {
-      context: async ({ req }) => {
-        const [context, auth] = await Promise.all([graphql.context({ req }), authenticator.authenticate(req.headers.authorization)]);
-        return withCaller(context, auth);
-      },
+      context: async ({ req }) => graphql.context(await authenticator.authenticate(req.headers.authorization)),
     }),
   );
 

@@ -6,23 +6,23 @@
  */
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
-import type express from 'express';
 import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { apolloOperationalOptions } from '../http/apollo-options.js';
+import { apolloOperationalOptions } from './apollo-options.js';
+import type { CallerAuth } from '../auth/caller-auth.js';
 import type { Config } from '../config.js';
 import type { CcfsApi, GatewayApi } from '../cc/types.js';
 import type { LinkMinter } from '../media/link-target.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { createAgentOperationStore, type AgentOperationStore } from './agent-operations/operations-store.js';
+import { createAgentOperationStore, type AgentOperationStore } from '../data/agent-operations-store.js';
+import type { PlaybackGrants } from '../data/playback-grants/playback-grants.js';
 import { createContext, type GraphQLContext, type GraphQLServices } from './context.js';
 import { formatGraphQLError } from './errors.js';
 import { resolvers } from './resolvers/index.js';
-import { createMemoryTokenCache, type TokenCache } from './token-cache.js';
 
 export const SCHEMA_URL = new URL('../../schema/subgraph.graphql', import.meta.url);
 
@@ -34,16 +34,16 @@ export interface GraphQLServerDeps {
   logger: Logger;
   metrics: Metrics;
   httpServer: http.Server;
-  /** Shared playback tokens; default an in-memory LRU (one per server). */
-  tokenCache?: TokenCache;
+  /** Playback tokens, shared with the media route (which renews those the platform forgot). */
+  playbackGrants: PlaybackGrants;
   /** Parsed agent operation indexes; default an in-memory LRU (one per server). */
   operations?: AgentOperationStore;
 }
 
 export interface GraphQLServer {
   apollo: ApolloServer<GraphQLContext>;
-  /** For expressMiddleware: a fresh context (fresh loaders) per request. */
-  context: (args: { req: express.Request }) => Promise<GraphQLContext>;
+  /** A fresh context (fresh loaders) for one request of the given caller. */
+  context: (auth: CallerAuth) => GraphQLContext;
 }
 
 export function readSubgraphTypeDefs(): string {
@@ -72,7 +72,7 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
     links: deps.links,
     logger,
     metrics: deps.metrics,
-    tokenCache: deps.tokenCache ?? createMemoryTokenCache(),
+    playbackGrants: deps.playbackGrants,
     operations: deps.operations ?? createAgentOperationStore({ ccfs: deps.ccfs, timeZone: config.ccTimeZone, logger }),
   };
 
@@ -98,6 +98,6 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
 
   return {
     apollo,
-    context: async () => createContext(services),
+    context: (auth) => createContext(services, auth),
   };
 }

@@ -1,17 +1,17 @@
 /**
  * What every resolver receives. Services live as long as the server; loaders are created fresh
  * for each request (their caches are per request, so a refusal is never remembered across
- * requests); the token cache and the operation store are the only cross-request state.
+ * requests); playback grants and the operation store are the only cross-request state.
  */
 import type { CallerAuth } from '../auth/caller-auth.js';
 import type { Config } from '../config.js';
 import type { CcfsApi, GatewayApi } from '../cc/types.js';
+import type { AgentOperationStore } from '../data/agent-operations-store.js';
+import type { PlaybackGrants } from '../data/playback-grants/playback-grants.js';
 import type { LinkMinter } from '../media/link-target.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { AgentOperationStore } from './agent-operations/operations-store.js';
-import { createPlaybackLoader, type PlaybackLoader } from './playback-loader.js';
-import type { TokenCache } from './token-cache.js';
+import { createPlaybackLoader, type PlaybackLoader } from './loaders/playback-loader.js';
 
 export interface GraphQLServices {
   config: Config;
@@ -20,7 +20,7 @@ export interface GraphQLServices {
   gateway: GatewayApi | undefined;
   links: LinkMinter;
   operations: AgentOperationStore;
-  tokenCache: TokenCache;
+  playbackGrants: PlaybackGrants;
   logger: Logger;
   metrics: Metrics;
 }
@@ -33,27 +33,14 @@ export interface GraphQLLoaders {
 export interface GraphQLContext {
   services: GraphQLServices;
   loaders: GraphQLLoaders;
-  /** The end user, when the caller was identified; goes into the audit events of minted links. */
-  subject?: string;
-  /** The verified end user, or why there is none (src/auth); resolvers that hand out credentials check it with requireLinkScope. */
-  auth?: CallerAuth;
+  /** The verified end user, or why there is none (src/auth): link minting checks it (mint-link.ts). */
+  auth: CallerAuth;
 }
 
-export function createLoaders(services: GraphQLServices): GraphQLLoaders {
-  return {
-    playback: createPlaybackLoader({
-      ccfs: services.ccfs,
-      tokenCache: services.tokenCache,
-      metrics: services.metrics,
-      logger: services.logger,
-    }),
-  };
-}
-
-export function createContext(services: GraphQLServices, options: { subject?: string | undefined } = {}): GraphQLContext {
+export function createContext(services: GraphQLServices, auth: CallerAuth): GraphQLContext {
   return {
     services,
-    loaders: createLoaders(services),
-    ...(options.subject === undefined ? {} : { subject: options.subject }),
+    loaders: { playback: createPlaybackLoader(services.playbackGrants, services.metrics) },
+    auth,
   };
 }

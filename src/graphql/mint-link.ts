@@ -1,10 +1,13 @@
-/** Mints a media link for a resolver, with the request's subject for the audit trail. */
+/**
+ * Every link-minting resolver goes through here: the caller must be allowed to mint
+ * (requireLinkScope: UNAUTHENTICATED / FORBIDDEN null only the field), and the caller's subject is
+ * stamped into the link so the media route's audit event of every use names who minted it.
+ */
+import { requireLinkScope } from '../auth/caller-auth.js';
 import type { MintRequest, MintedLink } from '../media/link-target.js';
 import type { GraphQLContext } from './context.js';
 
 export function mintLink(context: GraphQLContext, request: Omit<MintRequest, 'subject'>): MintedLink {
-  return context.services.links.mint({
-    ...request,
-    ...(context.subject === undefined ? {} : { subject: context.subject }),
-  });
+  const { subject } = requireLinkScope(context.auth);
+  return context.services.links.mint(subject === undefined ? request : { ...request, subject });
 }

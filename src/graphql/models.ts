@@ -2,7 +2,7 @@
  * What each resolver receives as its parent object (codegen `mappers` in codegen.yml). Entities carry
  * only their key: nothing is fetched until a field asks for it.
  */
-import type { AgentOperationRow } from './agent-operations/agent-operation-row.js';
+import type { AgentOperationRow } from '../cc/files/agent-operation-row.js';
 
 export interface CallModel {
   callId: string;

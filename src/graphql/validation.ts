@@ -5,8 +5,8 @@
  */
 import type { Config } from '../config.js';
 import { badUserInput } from './errors.js';
-import { parseIndexFileName, type IndexFileName } from './agent-operations/index-file-name.js';
-import { decodeOffsetCursor } from './agent-operations/cursor.js';
+import { parseIndexFileName, type IndexFileName } from '../cc/files/index-file-name.js';
+import { decodeOffsetCursor } from './paging/cursor.js';
 
 /** Upper bounds in characters (UTF-16 units, as the platform's Java side counts). */
 export const INPUT_LIMITS = {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config, type Env } from '../../src/config.js';
 import { createCcClients, type CcClients, type CcDeps } from '../../src/cc/index.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import type { TokenCache } from '../../src/graphql/token-cache.js';
+import type { TokenCache } from '../../src/data/playback-grants/token-cache.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startSimulator } from '../../src/simulator/simulator.js';

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { loadConfig, type Config, type Env } from '../../src/config.js';
 import { createCcClients, type CcClients, type CcDeps } from '../../src/cc/index.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import type { TokenCache } from '../../src/graphql/token-cache.js';
+import type { TokenCache } from '../../src/data/playback-grants/token-cache.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { startSimulator } from '../../src/simulator/simulator.js';

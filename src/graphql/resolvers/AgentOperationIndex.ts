@@ -3,8 +3,8 @@
  * (downloaded and parsed once, then served from the shared operation store), filtered and paged.
  */
 import type { AgentOperationIndexResolvers, AgentOperationResolvers } from '../../generated/resolvers-types.js';
-import { opTypeName } from '../agent-operations/op-types.js';
-import { pageOfOperations } from '../agent-operations/paging.js';
+import { opTypeName } from '../../cc/files/op-types.js';
+import { pageOfOperations } from '../paging/paging.js';
 import { mintLink } from '../mint-link.js';
 import { linkTtlSeconds, optionalAgentId, optionalCallId, pageSize, pageStart, requireIndexFileName } from '../validation.js';
 

@@ -8,7 +8,7 @@ import { normalizeCcFileName } from '../../cc/types.js';
 import type { RecordingResolvers } from '../../generated/resolvers-types.js';
 import { baseNameOf } from '../link-file-names.js';
 import { mintLink } from '../mint-link.js';
-import { loadPlayback } from '../playback-loader.js';
+import { loadPlayback } from '../loaders/playback-loader.js';
 import { linkTtlSeconds, requireRecordingFileName } from '../validation.js';
 
 export const Recording: RecordingResolvers = {

@@ -3,7 +3,7 @@
  * milliseconds are truncated, so an expiry is never reported later than it is); parsed from ISO-8601 with `Z` or an offset. Date: an ISO-8601 calendar date.
  */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { isValidCalendarDate } from '../agent-operations/index-file-name.js';
+import { isValidCalendarDate } from '../../cc/files/calendar-date.js';
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -17,7 +17,7 @@ import {
   requireRecordingFileName,
   requireRecordingFileNames,
 } from '../../../src/graphql/validation.js';
-import { encodeOffsetCursor } from '../../../src/graphql/agent-operations/cursor.js';
+import { encodeOffsetCursor } from '../../../src/graphql/paging/cursor.js';
 
 function refusal(run: () => unknown): { code: unknown; argumentName: unknown; message: string } {
   try {

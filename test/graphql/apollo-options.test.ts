@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { loadConfig, type Env } from '../../src/config.js';
-import { apolloOperationalOptions, landingPageFor } from '../../src/http/apollo-options.js';
+import { apolloOperationalOptions, landingPageFor } from '../../src/graphql/apollo-options.js';
 
 /** Apollo's built-in plugins name themselves with an internal id. */
 function internalIds(plugins: ApolloServerPlugin[]): Array<[string, boolean]> {

@@ -7,15 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { createCcClients, type CcClients } from '../../src/cc/index.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createRedisTokenCache, tokenCacheNamespace, type RedisTokenCache } from '../../src/cache/redis-token-cache.js';
-import { MIN_REMAINING_SECONDS } from '../../src/graphql/token-cache.js';
+import { createRedisTokenCache, tokenCacheNamespace, type RedisTokenCache } from '../../src/data/playback-grants/redis-token-cache.js';
+import { MIN_REMAINING_SECONDS } from '../../src/data/playback-grants/token-cache.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { startSimulator } from '../../src/simulator/simulator.js';
 import type { Simulator } from '../../src/simulator/types.js';
-import { postGraphQL, simulatorEnv, TEST_TUNING } from './ops-harness.js';
-import { startRedis, type TestRedis } from './redis-server.js';
+import { postGraphQL, simulatorEnv, TEST_TUNING } from '../ops/ops-harness.js';
+import { startRedis, type TestRedis } from '../ops/redis-server.js';
 
 interface Replica {
   server: RunningServer;

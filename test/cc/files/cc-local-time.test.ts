@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseCcLocalTime, zoneOffsetMs } from '../../../src/graphql/agent-operations/cc-local-time.js';
+import { parseCcLocalTime, zoneOffsetMs } from '../../../src/cc/files/cc-local-time.js';
 
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
 

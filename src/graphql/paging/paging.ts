@@ -1,6 +1,6 @@
 /** Filters rows by agentId / callId and cuts one page, with opaque offset cursors. */
 import type { AgentOperationPageModel } from '../models.js';
-import type { AgentOperationRow } from './agent-operation-row.js';
+import type { AgentOperationRow } from '../../cc/files/agent-operation-row.js';
 import { encodeOffsetCursor } from './cursor.js';
 
 export interface OperationsQuery {

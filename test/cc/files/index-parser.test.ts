@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import yazl from 'yazl';
-import { parseAgentOperationIndexZip, isAgentOprInfoCsv } from '../../../src/graphql/agent-operations/index-parser.js';
-import { AGENT_OPR_INFO_COLUMNS, toAgentOperationRow } from '../../../src/graphql/agent-operations/agent-operation-row.js';
+import { parseAgentOperationIndexZip, isAgentOprInfoCsv } from '../../../src/cc/files/index-parser.js';
+import { AGENT_OPR_INFO_COLUMNS, toAgentOperationRow } from '../../../src/cc/files/agent-operation-row.js';
 
 function zipOf(entries: { name: string; data: string | Buffer; stream?: boolean }[]): Readable {
   const zip = new yazl.ZipFile();

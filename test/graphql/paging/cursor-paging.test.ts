@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { decodeOffsetCursor, encodeOffsetCursor } from '../../../src/graphql/agent-operations/cursor.js';
-import { pageOfOperations } from '../../../src/graphql/agent-operations/paging.js';
-import type { AgentOperationRow } from '../../../src/graphql/agent-operations/agent-operation-row.js';
-import { opTypeName } from '../../../src/graphql/agent-operations/op-types.js';
+import { decodeOffsetCursor, encodeOffsetCursor } from '../../../src/graphql/paging/cursor.js';
+import { pageOfOperations } from '../../../src/graphql/paging/paging.js';
+import type { AgentOperationRow } from '../../../src/cc/files/agent-operation-row.js';
+import { opTypeName } from '../../../src/cc/files/op-types.js';
 
 function row(id: string, agentId: string, callId: string | null): AgentOperationRow {
   return {

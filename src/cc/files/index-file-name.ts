@@ -2,6 +2,8 @@
  * Agent operation index zips are named `yyyyMMdd_{responseId}.zip` (cc-api-notes.md §3.1/§3.5): the
  * day the index was generated and the queryAgentOprInfoData responseId without dashes.
  */
+import { isValidCalendarDate } from './calendar-date.js';
+
 export interface IndexFileName {
   fileName: string;
   /** yyyy-MM-dd */
@@ -10,12 +12,6 @@ export interface IndexFileName {
 }
 
 const INDEX_FILE_NAME = /^(\d{4})(\d{2})(\d{2})_([0-9A-Za-z]{1,40})\.zip$/;
-
-export function isValidCalendarDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return day <= daysInMonth;
-}
 
 /** The parts of a valid index name, or undefined. */
 export function parseIndexFileName(fileName: string): IndexFileName | undefined {

@@ -2,7 +2,7 @@
  * The playback token cache in Redis (REDIS_URL), shared by every replica: a token one replica got
  * from requestPlayVoice is reused by the others instead of asking CC-FS again.
  *
- * - Same rules as the in-memory cache (src/graphql/token-cache.ts): reused only while more than the
+ * - Same rules as the in-memory cache (token-cache.ts): reused only while more than the
  *   margin of its life is left; the Redis TTL ends at that point.
  * - Keys are hashes of the CC-FS account and the file name, so neither names nor accounts appear in
  *   Redis, and deployments that share a Redis but not a CC platform do not mix.
@@ -11,10 +11,10 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import type { PlayVoiceGrant } from '../cc/types.js';
-import type { CcfsConfig } from '../config.js';
-import { reuseMarginMs, type TokenCache } from '../graphql/token-cache.js';
-import type { Logger } from '../observability/logger.js';
+import type { PlayVoiceGrant } from '../../cc/types.js';
+import type { CcfsConfig } from '../../config.js';
+import { reuseMarginMs, type TokenCache } from './token-cache.js';
+import type { Logger } from '../../observability/logger.js';
 
 const KEY_PREFIX = 'cc-media-subgraph:playback-token:';
 

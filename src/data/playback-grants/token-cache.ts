@@ -7,7 +7,7 @@
  * Kept behind a two-method interface so a shared store (Redis) can replace the in-memory LRU.
  */
 import { LRUCache } from 'lru-cache';
-import { normalizeCcFileName, type CcfsApi, type PlayVoiceGrant } from '../cc/types.js';
+import type { PlayVoiceGrant } from '../../cc/types.js';
 
 export interface TokenCache {
   /** A grant that may still be handed out, or undefined. Keys are normalized file names. */
@@ -55,20 +55,5 @@ export function createMemoryTokenCache(options: MemoryTokenCacheOptions = {}): T
     async forget(key, token) {
       if (cache.peek(key)?.token === token) cache.delete(key);
     },
-  };
-}
-
-/**
- * A token the platform refused although the cache still held it (the CC-FS restarted or failed
- * over, and forgot its tokens): forget it and get a fresh one, which the cache then shares. The
- * media route uses this so that playback links heal instead of answering 410 for 25 minutes.
- */
-export function createPlaybackTokenRenewer(ccfs: CcfsApi, tokenCache: TokenCache) {
-  return async (fileName: string, refusedToken: string): Promise<string> => {
-    const key = normalizeCcFileName(fileName);
-    await tokenCache.forget(key, refusedToken);
-    const grant = await ccfs.requestPlayVoice(key);
-    await tokenCache.set(key, grant);
-    return grant.token;
   };
 }

@@ -6,11 +6,11 @@
  */
 import type { Readable } from 'node:stream';
 import { LRUCache } from 'lru-cache';
-import { CcError, isCcError } from '../../cc/cc-error.js';
-import type { CcfsApi } from '../../cc/types.js';
-import type { Logger } from '../../observability/logger.js';
-import { estimateRowBytes, type AgentOperationRow } from './agent-operation-row.js';
-import { IndexTooLargeError, parseAgentOperationIndexZip } from './index-parser.js';
+import { CcError, isCcError } from '../cc/cc-error.js';
+import type { CcfsApi } from '../cc/types.js';
+import type { Logger } from '../observability/logger.js';
+import { estimateRowBytes, type AgentOperationRow } from '../cc/files/agent-operation-row.js';
+import { IndexTooLargeError, parseAgentOperationIndexZip } from '../cc/files/index-parser.js';
 
 export interface AgentOperationStore {
   /** All rows of the index, in file order. Rejects with CcError. */

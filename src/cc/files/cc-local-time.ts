@@ -4,7 +4,7 @@
  * "compatible" disambiguation: a time that occurs twice (clocks set back) is the earlier instant; a
  * time that does not exist (clocks set forward) is moved forward by the length of the gap.
  */
-import { isValidCalendarDate } from './index-file-name.js';
+import { isValidCalendarDate } from './calendar-date.js';
 
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/;
 const DAY_MS = 24 * 60 * 60 * 1000;

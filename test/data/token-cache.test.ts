@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createMemoryTokenCache, MIN_REMAINING_SECONDS } from '../../../src/graphql/token-cache.js';
+import { createMemoryTokenCache, MIN_REMAINING_SECONDS } from '../../src/data/playback-grants/token-cache.js';
 
 const MINUTE = 60_000;
 

@@ -1,7 +1,7 @@
 /** The depth-limit validation rule on a recursive schema: fields, fragments, cycles, introspection. */
 import { describe, expect, it } from '@jest/globals';
 import { buildSchema, parse, specifiedRules, validate } from 'graphql';
-import { depthLimitRule } from '../../src/http/depth-limit.js';
+import { depthLimitRule } from '../../src/graphql/depth-limit.js';
 
 const schema = buildSchema(`
   type Node { name: String, child: Node, children: [Node] }
