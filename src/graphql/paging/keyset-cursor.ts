@@ -7,13 +7,9 @@
  * refused as BAD_USER_INPUT before any database query. Any replica with the keys verifies it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { RecordingPosition } from '../../data/recording-index/search-recordings.js';
 
-export interface RecordingPosition {
-  /** begin_time, epoch milliseconds. */
-  beginMs: number;
-  callId: string;
-  fileName: string;
-}
+export type { RecordingPosition };
 
 export interface KeysetCursorCodec {
   /** `scope` names the field and its arguments (see cursorScope). */
