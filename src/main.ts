@@ -12,6 +12,8 @@ import { createMetrics } from './observability/metrics.js';
 import { createRedisTokenCache, tokenCacheNamespace } from './data/playback-grants/redis-token-cache.js';
 import { startSimulator, type Simulator } from './simulator/simulator.js';
 import { printBanner, shouldPrintBanner } from './banner.js';
+import { openDatabase } from './db/connection.js';
+import { migrateToLatest } from './db/migrate.js';
 
 /** After the grace period, sign-out and closing get this long before the process gives up. */
 const CLEANUP_SECONDS = 10;
@@ -43,6 +45,10 @@ async function main(): Promise<void> {
     };
   }
 
+  const database = openDatabase(config.database, { logger });
+  await migrateToLatest(database);
+  logger.info({ database: database.description }, 'recording index database ready');
+
   const clients = createCcClients(config, { logger, metrics });
   const tokenCache =
     config.redisUrl === undefined || config.ccfs === undefined
@@ -62,6 +68,7 @@ async function main(): Promise<void> {
       logger,
       metrics,
       ...(tokenCache ? { tokenCache } : {}),
+      database,
     },
     '0.0.0.0',
   );
@@ -95,6 +102,7 @@ async function main(): Promise<void> {
       logger.info(drained, drained.graceful ? 'requests finished' : 'grace period over: cut the requests still running');
       await clients.close(); // signs the service agent out
       await tokenCache?.close();
+      await database.close();
       await simulator?.close();
       logger.info('stopped');
       process.exit(0);

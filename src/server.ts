@@ -22,6 +22,11 @@ import { healthz, readyz } from './http/readiness.js';
 import { createReachabilityProbe } from './http/ccfs-probe.js';
 import { metricsEndpoint } from './http/metrics-endpoint.js';
 import { trackForShutdown, type DrainResult } from './http/graceful-shutdown.js';
+import type { DatabaseHandle } from './db/connection.js';
+import { readCoverage } from './db/coverage.js';
+import type { RequestAgentOperationIndex } from './data/agent-operation-requests.js';
+import { createRecordingIndexReader } from './data/recording-index/recording-index-reader.js';
+import { QueryCounterPlugin } from './data/recording-index/query-counter.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 
@@ -34,6 +39,10 @@ export interface ServerDeps {
   logger?: Logger;
   metrics?: Metrics;
   tokenCache?: TokenCache;
+  /** The recording-index database, opened and migrated by the caller (who also closes it). */
+  database: DatabaseHandle;
+  /** The write side's "ask the CC-FS for an agent operation index" (src/ingest). */
+  requestAgentOperationIndex?: RequestAgentOperationIndex;
 }
 
 export interface RunningServer {
@@ -79,6 +88,14 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   const playbackGrants = createPlaybackGrants({ ccfs, cache: tokenCache, metrics, logger });
   app.use(createMediaRoute({ codec: links, ccfs, gateway, renewPlaybackToken: playbackGrants.renew, logger, metrics }));
 
+  // Every statement GraphQL sends is counted (db_read_queries_total) and every read timed.
+  const indexReader = deps.database.reader.withPlugin(new QueryCounterPlugin(() => metrics.dbReadQueries.inc()));
+  const recordingIndex = createRecordingIndexReader({
+    db: indexReader,
+    coverage: () => readCoverage(indexReader),
+    observe: (query, seconds, outcome) => metrics.dbReadDuration.observe({ query, outcome }, seconds),
+  });
+
   const graphql = createGraphQLServer({
     config,
     ccfs,
@@ -88,6 +105,10 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
     metrics,
     httpServer,
     playbackGrants,
+    recordingIndex,
+    requestAgentOperationIndex:
+      deps.requestAgentOperationIndex ??
+      (() => Promise.reject(new Error('requestAgentOperationIndex: the write side is not wired into this server'))),
   });
   await graphql.apollo.start();
   app.use(

@@ -12,6 +12,8 @@ import type { TokenCache } from '../../src/data/playback-grants/token-cache.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startSimulator } from '../../src/simulator/simulator.js';
+import type { DatabaseConfig } from '../../src/config.js';
+import { openMigratedDatabase, type MigratedDatabase } from '../support/migrated-database.js';
 import type { SimEndpoint, Simulator, SimulatorOptions } from '../../src/simulator/types.js';
 
 export interface GraphQLResponse<TData = Record<string, unknown>> {
@@ -27,6 +29,7 @@ export interface Harness {
   clients: CcClients;
   server: RunningServer;
   metrics: Metrics;
+  database: MigratedDatabase;
   /** POST a query to /graphql. */
   query<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<TData>>;
   /** Calls the simulator received on the endpoints the GraphQL layer may use (not the agent session's own). */
@@ -43,6 +46,8 @@ export interface HarnessOptions {
   env?: Env;
   tokenCache?: TokenCache;
   tuning?: CcDeps['tuning'];
+  /** The recording-index database; default a fresh SQLite file in a temp directory. */
+  database?: DatabaseConfig;
 }
 
 /** Endpoints that a GraphQL request may cause (the agent session polls on its own). */
@@ -95,7 +100,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const metrics = createMetrics();
   const clients = createCcClients(config, { metrics, logger: silentLogger, tuning: options.tuning ?? TEST_TUNING });
+  const database = await openMigratedDatabase(options.database);
   const server = await startServer({
+    database: database.handle,
     config,
     ccfs: clients.ccfs,
     gateway: clients.gateway,
@@ -110,6 +117,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clients,
     server,
     metrics,
+    database,
     async query<TData>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
       const response = await fetch(server.graphqlUrl, {
         method: 'POST',
@@ -126,6 +134,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await server.close();
       await clients.close();
       await sim.close();
+      await database.close();
     },
   };
 }

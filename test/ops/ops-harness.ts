@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { loadConfig, type Config, type Env } from '../../src/config.js';
 import { createCcClients, type CcClients, type CcDeps } from '../../src/cc/index.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { openMigratedDatabase } from '../support/migrated-database.js';
 import type { TokenCache } from '../../src/data/playback-grants/token-cache.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
@@ -93,7 +94,9 @@ export async function startOpsHarness(options: OpsHarnessOptions = {}): Promise<
   const metrics = createMetrics();
   const clients = createCcClients(config, { metrics, logger, tuning: TEST_TUNING });
   if (!options.skipSessionStart) await clients.session?.start().catch(() => undefined);
+  const database = await openMigratedDatabase();
   const server = await startServer({
+    database: database.handle,
     config,
     ccfs: clients.ccfs,
     gateway: clients.gateway,
@@ -115,6 +118,7 @@ export async function startOpsHarness(options: OpsHarnessOptions = {}): Promise<
       await server.close(0);
       await clients.close();
       await sim.close();
+      await database.close();
     },
   };
 }

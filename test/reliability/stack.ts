@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createCcClients, type CcClients } from '../../src/cc/index.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/cc/retry.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { openMigratedDatabase } from '../support/migrated-database.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startSimulator } from '../../src/simulator/simulator.js';
@@ -87,7 +88,9 @@ export async function startStack(): Promise<Stack> {
       session: { failureBackoff: { baseDelayMs: 100, maxDelayMs: 1_000 } },
     },
   });
+  const database = await openMigratedDatabase();
   const server = await startServer({
+    database: database.handle,
     config,
     ccfs: clients.ccfs,
     gateway: clients.gateway,
@@ -119,6 +122,7 @@ export async function startStack(): Promise<Stack> {
       await server.close(0);
       await clients.close();
       await stack.stopSimulator();
+      await database.close();
     },
   };
   return stack;
