@@ -23,6 +23,8 @@ import { createReachabilityProbe } from './http/ccfs-probe.js';
 import { metricsEndpoint } from './http/metrics-endpoint.js';
 import { trackForShutdown, type DrainResult } from './http/graceful-shutdown.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import type { DatabaseHandle } from './db/connection.js';
+import type { Ingestion } from './ingest/index.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 
 export interface ServerDeps {
@@ -34,6 +36,10 @@ export interface ServerDeps {
   logger?: Logger;
   metrics?: Metrics;
   tokenCache?: TokenCache;
+  /** The recording-index database (read side: `database.reader`). */
+  database?: DatabaseHandle;
+  /** The write side: POST /cc/callback, agent-operation index requests, the ingestion loop. */
+  ingestion?: Ingestion;
 }
 
 export interface RunningServer {
@@ -73,6 +79,8 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
     }),
   );
   app.get('/metrics', metricsEndpoint(metrics.registry));
+  // POST /cc/callback reads its own raw body (the signature covers the exact bytes).
+  if (deps.ingestion) app.use(deps.ingestion.callbackRoute);
 
   // One token cache for both: GraphQL hands tokens out, the media route renews those the platform forgot.
   const tokenCache = deps.tokenCache ?? createMemoryTokenCache({ reuseMarginSeconds: config.playbackTokenReuseMarginSeconds });
