@@ -7,6 +7,7 @@ import { startSimulator, type Simulator } from '../../src/simulator/simulator.js
 import { simulatorConfig } from '../support/env.js';
 import { deadUrl } from '../support/ports.js';
 import { readAll } from '../support/streams.js';
+import { rejection } from './rejection.js';
 import { RETRYING_TEST_TUNING } from '../support/tuning.js';
 
 let sim: Simulator;
@@ -27,17 +28,6 @@ beforeEach(() => {
   sim.clearFaults();
   sim.resetCounters();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<CcError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CcError);
-  return error as CcError;
-}
 
 describe('CC-FS client: success', () => {
   it('requestPlayVoice returns a token valid for 30 minutes, and playVoice streams the WAV', async () => {

@@ -8,18 +8,8 @@ import { startSimulator, type Simulator } from '../../src/simulator/simulator.js
 import { eventually } from '../support/eventually.js';
 import { simulatorConfig } from '../support/env.js';
 import { readAll } from '../support/streams.js';
+import { rejection } from './rejection.js';
 import { RETRYING_TEST_TUNING } from '../support/tuning.js';
-
-async function rejection(promise: Promise<unknown>): Promise<CcError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CcError);
-  return error as CcError;
-}
 
 describe('parseSetGuid', () => {
   it('takes the part after JSESSIONID=', () => {

@@ -75,13 +75,16 @@ export async function spawnNodeEntry(entry: string, options: SpawnOptions): Prom
     process: child,
     lines,
     exited,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const stopped = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await stopped;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, 10_000),
   };
+}
+
+/** SIGTERM (the child's graceful stop), SIGKILL if it has not exited after `killAfterMs`; waits for the exit. */
+export async function stopChild(child: ChildProcess, killAfterMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  await exited;
+  clearTimeout(timer);
 }
