@@ -1,6 +1,6 @@
 /**
  * The system under test for the reliability suite: the simulator, the real CC clients and the real
- * server (src/server.ts) in this process, on 127.0.0.1, talking HTTP. Unlike the unit harnesses it
+ * server (src/server.ts) in this process, on 127.0.0.1, talking HTTP. Unlike the other suites' stacks it
  * keeps the production retry policy and agent-session behaviour; only the waits that would make a
  * fault take half a minute (first-byte timeout, session backoff, the simulator's 10 s long poll)
  * are shortened. The simulator can be stopped and started again on the same port (the CC-FS
