@@ -15,9 +15,11 @@ COPY package.json package-lock.json ./
 # committed lockfile installs the same tree.
 RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json codegen.yml ./
+COPY scripts/build.mjs ./scripts/
 COPY schema ./schema
 COPY src ./src
-RUN npm run codegen && npm run build && cp -r src/simulator/assets dist/simulator/assets
+# codegen, tsc, and the files read at run time (simulator assets) into dist/.
+RUN npm run build
 
 # 2. Production dependencies only (no install scripts: nothing at run time needs one).
 FROM ${NODE_IMAGE} AS deps
