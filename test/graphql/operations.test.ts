@@ -146,6 +146,25 @@ describe('operations', () => {
     }
   });
 
+  it('answers CC_FILE_UNREADABLE (not CC_ERROR) for an index file that cannot be read', async () => {
+    const fileName = h.sim.samples.agentOperationIndexes[1] as string;
+    const fresh = await startSubgraph({ simulator: { timeZone: ZONE }, env: { CC_TIME_ZONE: ZONE } });
+    try {
+      fresh.sim.inject('downloadAgentOprInfoFile', { type: 'corrupt' }, { times: 1 });
+      const query = `query($f: String!) { agentOperationIndex(fileName: $f) { operations(first: 1) { totalCount } } }`;
+      const unreadable = await fresh.query(query, { f: fileName });
+      expect(unreadable.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/could not be read/),
+        path: ['agentOperationIndex', 'operations'],
+        extensions: { code: 'CC_FILE_UNREADABLE', retryable: false },
+      });
+      // Not cached: the next ask downloads the (now intact) file again.
+      expect((await fresh.query(query, { f: fileName })).errors).toBeUndefined();
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('does not cache a failed download', async () => {
     const fileName = h.sim.samples.agentOperationIndexes[1] as string;
     const fresh = await startSubgraph({ simulator: { timeZone: ZONE }, env: { CC_TIME_ZONE: ZONE } });
