@@ -25,9 +25,6 @@ async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
-    if (config.simulator && config.nodeEnv === 'production') {
-      throw new ConfigError('CCFS_BASE_URL', 'required with NODE_ENV=production (the embedded simulator never starts in production)');
-    }
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Configuration error: ${error.message}\n`);

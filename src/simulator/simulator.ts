@@ -15,7 +15,7 @@ import { handleControl, type ControlTarget } from './control-routes.js';
 import { CallbackSender } from './callback-sender.js';
 import { ExportBook } from './exports.js';
 import { downloadBillFile, queryAgentOprInfoData, queryBillData, type ExportContext } from './export-routes.js';
-import { faultReply } from './fault-replies.js';
+import { corruptedReply, faultReply } from './fault-replies.js';
 import { exportFaultProblem, FaultBook } from './faults.js';
 import * as gateway from './gateway-routes.js';
 import type { IncomingCall } from './incoming-call.js';
@@ -249,7 +249,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       signal: gone.signal,
       ...(agentId === undefined ? {} : { agentId }),
     };
-    const reply = (fault && faultReply(endpoint, fault, call.path, clock())) || (await answer(endpoint, call));
+    const answered = (fault && faultReply(endpoint, fault, call.path, clock())) || (await answer(endpoint, call));
+    const reply = fault?.type === 'corrupt' ? corruptedReply(answered) : answered;
     if (gone.signal.aborted) return;
     const truncateAfter = fault?.type === 'truncate' ? fault.afterBytes : undefined;
     await sendReply(res, reply, {
