@@ -22,12 +22,12 @@ import { healthz, readyz } from './http/readiness.js';
 import { createReachabilityProbe } from './http/ccfs-probe.js';
 import { metricsEndpoint } from './http/metrics-endpoint.js';
 import { trackForShutdown, type DrainResult } from './http/graceful-shutdown.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { DatabaseHandle } from './db/connection.js';
 import { readCoverage } from './db/coverage.js';
-import type { RequestAgentOperationIndex } from './data/agent-operation-requests.js';
 import { createRecordingIndexReader } from './data/recording-index/recording-index-reader.js';
 import { QueryCounterPlugin } from './data/recording-index/query-counter.js';
-import { createMetrics, type Metrics } from './observability/metrics.js';
+import type { Ingestion } from './ingest/index.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 
 export interface ServerDeps {
@@ -39,10 +39,10 @@ export interface ServerDeps {
   logger?: Logger;
   metrics?: Metrics;
   tokenCache?: TokenCache;
-  /** The recording-index database, opened and migrated by the caller (who also closes it). */
+  /** The recording-index database, opened and migrated by the caller (who closes it); GraphQL reads `database.reader`. */
   database: DatabaseHandle;
-  /** The write side's "ask the CC-FS for an agent operation index" (src/ingest). */
-  requestAgentOperationIndex?: RequestAgentOperationIndex;
+  /** The write side: POST /cc/callback, agent-operation index requests, the ingestion loop. */
+  ingestion?: Ingestion;
 }
 
 export interface RunningServer {
@@ -82,6 +82,8 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
     }),
   );
   app.get('/metrics', metricsEndpoint(metrics.registry));
+  // POST /cc/callback reads its own raw body (the signature covers the exact bytes).
+  if (deps.ingestion) app.use(deps.ingestion.callbackRoute);
 
   // One token cache for both: GraphQL hands tokens out, the media route renews those the platform forgot.
   const tokenCache = deps.tokenCache ?? createMemoryTokenCache({ reuseMarginSeconds: config.playbackTokenReuseMarginSeconds });
@@ -106,9 +108,9 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
     httpServer,
     playbackGrants,
     recordingIndex,
-    requestAgentOperationIndex:
-      deps.requestAgentOperationIndex ??
-      (() => Promise.reject(new Error('requestAgentOperationIndex: the write side is not wired into this server'))),
+    requestAgentOperationIndex: deps.ingestion
+      ? (request) => (deps.ingestion as Ingestion).requestAgentOperationIndex(request)
+      : () => Promise.reject(new Error('requestAgentOperationIndex needs the write side (ingestion), which this server was started without')),
   });
   await graphql.apollo.start();
   app.use(

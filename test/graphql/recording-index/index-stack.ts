@@ -7,9 +7,9 @@ import type { Insertable } from 'kysely';
 import { upsertRecordings } from '../../../src/db/recording-repository.js';
 import type { RecordingTable } from '../../../src/db/schema.js';
 import type { DatabaseKind, TestDatabases } from '../../support/databases.js';
-import { startHarness, type Harness, type HarnessOptions } from '../harness.js';
+import { startSubgraph, type Subgraph, type SubgraphOptions } from '../../support/subgraph.js';
 
-export interface IndexStack extends Harness {
+export interface IndexStack extends Subgraph {
   kind: DatabaseKind;
   /** Writes index rows (upsert on call id + file name). */
   seed(rows: readonly RecordingTable[]): Promise<void>;
@@ -17,8 +17,8 @@ export interface IndexStack extends Harness {
   readQueries(): Promise<number>;
 }
 
-export async function startIndexStack(kind: DatabaseKind, databases: TestDatabases, options: HarnessOptions = {}): Promise<IndexStack> {
-  const harness = await startHarness({
+export async function startIndexStack(kind: DatabaseKind, databases: TestDatabases, options: SubgraphOptions = {}): Promise<IndexStack> {
+  const harness = await startSubgraph({
     ...options,
     database: await databases.fresh(kind),
     // Rows come from the test, not from a schedule.
