@@ -60,8 +60,11 @@ export interface RunningServer {
 }
 
 export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise<RunningServer> {
-  const { config, ccfs, gateway } = deps;
+  const { config, gateway } = deps;
   const logger = deps.logger ?? silentLogger;
+  // A first successful download of an agent operation index we asked for sets its readyAt, whether
+  // GraphQL (operations) or a download link fetched it.
+  const ccfs = deps.ingestion ? readyOnDownload(deps.ccfs, deps.ingestion, logger) : deps.ccfs;
   const metrics = deps.metrics ?? createMetrics();
   const app = express();
   app.disable('x-powered-by');
@@ -147,5 +150,26 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
         await graphql.apollo.stop();
         return result;
       })()),
+  };
+}
+
+/** The CC-FS client, reporting each agent operation index it downloads to the write side (readyAt). */
+function readyOnDownload(ccfs: CcfsApi, ingestion: Ingestion, logger: Logger): CcfsApi {
+  // Every method delegated by name: the client may be a class whose methods a spread would not copy.
+  return {
+    requestPlayVoice: (fileName) => ccfs.requestPlayVoice(fileName),
+    playVoice: (token, options) => ccfs.playVoice(token, options),
+    downloadRecord: (args, options) => ccfs.downloadRecord(args, options),
+    queryBillData: (args) => ccfs.queryBillData(args),
+    queryAgentOprInfoData: (args) => ccfs.queryAgentOprInfoData(args),
+    downloadBillFile: (billFileName, options) => ccfs.downloadBillFile(billFileName, options),
+    async downloadAgentOprInfoFile(fileName, options) {
+      const download = await ccfs.downloadAgentOprInfoFile(fileName, options);
+      // Never in the way of the download: a failure here only leaves readyAt to the callback.
+      await ingestion.recordAgentOperationIndexDownloaded(fileName).catch((error: unknown) => {
+        logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'could not record the first download of an agent operation index');
+      });
+      return download;
+    },
   };
 }
