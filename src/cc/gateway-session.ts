@@ -1,5 +1,5 @@
 /**
- * The CC-Gateway service-agent session (cc-api-notes.md §4.1–4.5): sign in, keep the Guid, keep
+ * The CC-Gateway service-agent session (docs/cc-platform.md §6): sign in, keep the Guid, keep
  * the session alive with the event long-poll, follow every Guid rotation, sign in again once when
  * the platform forgets us, and sign out on shutdown.
  *
