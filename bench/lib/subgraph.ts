@@ -1,5 +1,5 @@
 /**
- * Our subgraph as the process under test: `src/main.ts` (what `npm start` runs) in its own node
+ * Our subgraph as the process under test: `src/main.ts` under tsx (`npm run dev`; `npm start` runs it compiled) in its own node
  * process, configured through the documented environment variables to use a simulator that runs
  * in another process, exactly as it would be against a real CC platform.
  */
