@@ -50,7 +50,15 @@ function perEndpoint(): Record<SimEndpoint, number> {
 }
 
 function newCounters(): SimCounters {
-  return { calls: perEndpoint(), inFlight: perEndpoint(), peakInFlight: perEndpoint(), bytesSent: perEndpoint(), authFailures: 0, faultsApplied: 0 };
+  return {
+    calls: perEndpoint(),
+    inFlight: perEndpoint(),
+    peakInFlight: perEndpoint(),
+    bytesSent: perEndpoint(),
+    authFailures: 0,
+    faultsApplied: 0,
+    lastTraceparent: {},
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'tooLarge'> {
@@ -172,6 +180,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   /** The life of one simulated call: count, read, wait, maybe fault, answer, stream, report. */
   async function serveEndpoint(endpoint: SimEndpoint, agentId: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
     counters.calls[endpoint] += 1;
+    const traceparent = req.headers.traceparent;
+    if (typeof traceparent === 'string') counters.lastTraceparent[endpoint] = traceparent;
+    else delete counters.lastTraceparent[endpoint];
     counters.inFlight[endpoint] += 1;
     counters.peakInFlight[endpoint] = Math.max(counters.peakInFlight[endpoint], counters.inFlight[endpoint]);
     const gone = new AbortController();
@@ -337,6 +348,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       counters.authFailures = 0;
       counters.faultsApplied = 0;
+      counters.lastTraceparent = {};
     },
     addFile(fileName: string, spec: AddFileSpec) {
       if (fileName === '' || !Number.isInteger(spec.size) || spec.size < 0) throw new Error('addFile needs a file name and an integer size');

@@ -154,6 +154,8 @@ export interface SimCounters {
   authFailures: number;
   /** Injected faults that were applied. */
   faultsApplied: number;
+  /** The W3C `traceparent` header of the last call per endpoint (absent: the call had none). */
+  lastTraceparent: Partial<Record<SimEndpoint, string>>;
 }
 
 export interface SimKnobs {
