@@ -1,7 +1,9 @@
 /**
  * `npm start`: configuration → (embedded simulator when no CC platform is configured) → CC clients →
- * the HTTP server. On SIGTERM / SIGINT: stop accepting, let running streams finish for up to
- * SHUTDOWN_GRACE_SECONDS, sign the service agent out, exit 0. A second SIGINT exits at once.
+ * the database (migrated) → the HTTP server → the recording-index ingestion. On SIGTERM / SIGINT:
+ * stop accepting, let running streams finish for up to SHUTDOWN_GRACE_SECONDS, stop the ingestion
+ * (a file in progress commits or rolls back), sign the service agent out, close the database,
+ * exit 0. A second SIGINT exits at once.
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -11,6 +13,9 @@ import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createRedisTokenCache, tokenCacheNamespace } from './data/playback-grants/redis-token-cache.js';
 import { startSimulator, type Simulator } from './simulator/simulator.js';
+import { openDatabase } from './db/connection.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createIngestion } from './ingest/index.js';
 import { printBanner, shouldPrintBanner } from './banner.js';
 
 /** After the grace period, sign-out and closing get this long before the process gives up. */
@@ -32,7 +37,14 @@ async function main(): Promise<void> {
 
   let simulator: Simulator | undefined;
   if (config.simulator) {
-    simulator = await startSimulator({ timeZone: config.ccTimeZone });
+    simulator = await startSimulator({
+      timeZone: config.ccTimeZone,
+      // The simulator signs its callbacks with the keys this server verifies them with.
+      ...(config.callback.accessKey === undefined ? {} : { callbackAccessKey: config.callback.accessKey }),
+      ...(config.callback.secretKey === undefined ? {} : { callbackSecretKey: config.callback.secretKey }),
+      // A failed callback is sent again after 30 s (the platform: 10 minutes).
+      callbackRetryMs: 30_000,
+    });
     const { accessKey, secretKey, agentId, password, phone } = simulator.credentials;
     config = {
       ...config,
@@ -53,9 +65,25 @@ async function main(): Promise<void> {
           reuseMarginSeconds: config.playbackTokenReuseMarginSeconds,
           logger,
         });
+  const database = openDatabase(config.database, { logger });
+  const migrated = await migrateToLatest(database);
+  logger.info({ database: database.description, applied: migrated.applied }, 'database ready');
+  const ingestion = createIngestion({
+    config,
+    handle: database,
+    ccfs: clients.ccfs,
+    logger,
+    metrics,
+    // In simulator mode the sample index is in the database within seconds.
+    ...(config.simulator
+      ? { tuning: { tickMs: 1_000, pollBackoff: { baseDelayMs: 1_000, maxDelayMs: 10_000 }, retryBackoff: { baseDelayMs: 2_000, maxDelayMs: 30_000 } } }
+      : {}),
+  });
   const server = await startServer(
     {
       config,
+      database,
+      ingestion,
       ccfs: clients.ccfs,
       gateway: clients.gateway,
       agentSession: clients.session,
@@ -69,6 +97,7 @@ async function main(): Promise<void> {
   clients.session?.start().catch((error: unknown) => {
     logger.warn({ errorName: error instanceof Error ? error.name : 'unknown' }, 'CC-Gateway sign-in failed; /readyz reports not ready');
   });
+  await ingestion.start();
   const port = Number(new URL(server.url).port);
   logger.info({ port, publicBaseUrl: config.publicBaseUrl, simulator: config.simulator }, 'listening');
   if (shouldPrintBanner(config)) printBanner(config, simulator);
@@ -93,7 +122,9 @@ async function main(): Promise<void> {
     try {
       const drained = await server.close(graceSeconds * 1000);
       logger.info(drained, drained.graceful ? 'requests finished' : 'grace period over: cut the requests still running');
+      await ingestion.stop();
       await clients.close(); // signs the service agent out
+      await database.close();
       await tokenCache?.close();
       await simulator?.close();
       logger.info('stopped');
