@@ -87,6 +87,11 @@ export interface Config {
   apolloGraphRef: string | undefined;
   /** How long running requests (media streams) may go on after SIGTERM / SIGINT. */
   shutdownGraceSeconds: number;
+  /**
+   * How long an idle keep-alive connection stays open: above a router's or load balancer's own idle
+   * timeout, so that the router always closes first and never reuses a socket this server is closing.
+   */
+  httpKeepAliveTimeoutSeconds: number;
   /** A cached playback token is reused while it has more than this left (5–25 minutes). */
   playbackTokenReuseMarginSeconds: number;
   /** Shares the playback token cache among replicas (redis:// or rediss://). */
@@ -241,6 +246,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     apolloGraphRef: apolloGraphRef(env),
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
+    // Up to 290 s: the headers timeout (1 s above) must stay below Node's 300 s request timeout.
+    httpKeepAliveTimeoutSeconds: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 290),
     playbackTokenReuseMarginSeconds: integer(env, 'PLAYBACK_TOKEN_REUSE_MARGIN_SECONDS', 300, 300, 1500),
     redisUrl: redisUrl(env),
     logLevel: logLevel(env, nodeEnv),

@@ -22,6 +22,7 @@ import { healthz, readyz } from './http/readiness.js';
 import { createReachabilityProbe } from './http/ccfs-probe.js';
 import { metricsEndpoint } from './http/metrics-endpoint.js';
 import { trackForShutdown, type DrainResult } from './http/graceful-shutdown.js';
+import { applyKeepAlive } from './http/keep-alive.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 
@@ -57,6 +58,7 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  applyKeepAlive(httpServer, config.httpKeepAliveTimeoutSeconds);
   const shutdown = trackForShutdown(httpServer);
   const links = createLinkCodec({ keys: config.mediaLinkKeys, publicBaseUrl: config.publicBaseUrl });
   const authenticator = createCallerAuthenticator(config.jwt, { logger });
