@@ -18,7 +18,7 @@ import { createCallerAuthenticator } from './auth/jwt-verifier.js';
 import { requestId } from './http/request-id.js';
 import { requireRouterSecret } from './http/router-secret.js';
 import { jsonBody, jsonErrors, limitQuerySize } from './http/request-limits.js';
-import { healthz, readyz } from './http/readiness.js';
+import { healthz, readyz, type AgentPoolReport } from './http/readiness.js';
 import { createReachabilityProbe } from './http/ccfs-probe.js';
 import { metricsEndpoint } from './http/metrics-endpoint.js';
 import { trackForShutdown, type DrainResult } from './http/graceful-shutdown.js';
@@ -35,6 +35,8 @@ export interface ServerDeps {
   logger?: Logger;
   metrics?: Metrics;
   tokenCache?: TokenCache;
+  /** With a CC-Gateway agent pool: /readyz reports it, and other replicas' relayed downloads are served. */
+  agentPool?: { status(): AgentPoolReport; relayRoute: express.Router };
 }
 
 export interface RunningServer {
@@ -72,9 +74,11 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
       ccfsReachable: createReachabilityProbe(config.ccfs?.baseUrl ?? '', config.tls),
       agentSignedIn: deps.agentSession ? () => deps.agentSession?.state === 'signed_in' : undefined,
       shuttingDown: () => shutdown.shuttingDown,
+      ...(deps.agentPool ? { agentPool: () => deps.agentPool!.status() } : {}),
     }),
   );
   app.get('/metrics', metricsEndpoint(metrics.registry));
+  if (deps.agentPool) app.use(deps.agentPool.relayRoute);
 
   // One token cache for both: GraphQL hands tokens out, the media route renews those the platform forgot.
   const tokenCache = deps.tokenCache ?? createMemoryTokenCache({ reuseMarginSeconds: config.playbackTokenReuseMarginSeconds });

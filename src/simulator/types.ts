@@ -75,6 +75,11 @@ export interface SimulatorOptions {
   agentPassword?: string;
   /** Default '40038'. */
   agentPhone?: string;
+  /**
+   * A pool of service agents that may sign in (each with its own session and Guid). When given, the
+   * first is `credentials` and agentId/agentPassword/agentPhone are ignored. Default: the one agent above.
+   */
+  agents?: SimAgent[];
   /** Default 'dynamic' (AUTHMODE=2). */
   guidMode?: 'dynamic' | 'static';
   /** Guid rotation period, default 60000. */
@@ -149,6 +154,10 @@ export interface SimCounters {
   authFailures: number;
   /** Injected faults that were applied. */
   faultsApplied: number;
+  /** Sign-ins answered with success (PUT onlineagent/{id}). */
+  signIns: number;
+  /** Forced sign-ins answered with success (PUT …/forcelogin): each one may have thrown another client's session out. */
+  forcedSignIns: number;
 }
 
 export interface SimKnobs {
@@ -178,6 +187,12 @@ export interface AddFileSpec {
   accessKey?: string;
 }
 
+export interface SimAgent {
+  agentId: string;
+  password: string;
+  phone: string;
+}
+
 export interface SimCredentials {
   accessKey: string;
   secretKey: string;
@@ -192,6 +207,8 @@ export interface Simulator {
   ccfsBaseUrl: string;
   gatewayBaseUrl: string;
   credentials: SimCredentials;
+  /** Every service agent that may sign in (the first is the one in `credentials`). */
+  agents: SimAgent[];
   foreignCredentials: { accessKey: string; secretKey: string };
   samples: SampleIds;
   knobs: SimKnobs;

@@ -27,6 +27,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   data: ['cc', 'cc/files', 'db', 'config', 'observability'],
   ingest: ['cc', 'cc/files', 'db', 'config', 'observability'],
   media: ['cc', 'config', 'observability'],
+  'agent-pool': ['cc', 'db', 'config', 'observability'],
   auth: ['config', 'observability'],
   http: ['config', 'observability'],
   observability: [],
