@@ -10,7 +10,7 @@ import { expectNoErrors, postGraphQL } from './lib/graphql-client.js';
 import { pinToCpu, unpin } from './lib/process-cpu.js';
 import { forkRpcChild } from './lib/rpc.js';
 import { median } from './lib/stats.js';
-import { startOurSubgraph } from './lib/subgraph.js';
+import { spawnSubgraph, type SubgraphProcess } from '../test/support/subgraph-process.js';
 import type { SimulatorChildInfo } from './servers/simulator-child.js';
 
 export interface ThroughputFigures {
@@ -90,9 +90,9 @@ export async function runGraphQLThroughput(options: {
   const expressBaseline = await forkRpcChild<{ graphqlUrl: string }>(baselineModule, {
     env: { NODE_ENV: 'production', BASELINE_STACK: 'express' },
   });
-  let ours: Awaited<ReturnType<typeof startOurSubgraph>> | undefined;
+  let ours: SubgraphProcess | undefined;
   try {
-    ours = await startOurSubgraph(sim.info, options.oursExecArgv ? { execArgv: options.oursExecArgv } : {});
+    ours = await spawnSubgraph(sim.info, { inheritEnv: true, ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}) });
     // Two cores: the server under test gets core 1, the load generator (this process) and the idle
     // simulator core 0, so neither steals the other's time slices.
     const pinned = [ours.pid, baseline.pid, expressBaseline.pid].map((pid) => pinToCpu(pid, 1)).concat(pinToCpu(process.pid, 0), pinToCpu(sim.pid, 0)).every(Boolean);

@@ -73,7 +73,10 @@ export interface Config {
   port: number;
   /** Without a trailing slash. */
   publicBaseUrl: string;
-  /** True when no CC variable is set: main.ts starts the embedded simulator and fills in ccfs/gateway. */
+  /**
+   * True when no CC variable is set (never with NODE_ENV=production): main.ts starts the embedded
+   * simulator and fills in ccfs/gateway.
+   */
   simulator: boolean;
   ccfs: CcfsConfig | undefined;
   gateway: GatewayConfig | undefined;
@@ -197,8 +200,15 @@ export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 4001, 0, 65535);
   const publicBaseUrl = httpUrl(env, 'PUBLIC_BASE_URL', text(env, 'PUBLIC_BASE_URL') ?? `http://localhost:${port}`);
 
+  const nodeEnv = text(env, 'NODE_ENV') ?? 'development';
+  const production = nodeEnv === 'production';
+
   const ccfsUrl = text(env, 'CCFS_BASE_URL');
   const gatewayUrl = text(env, 'CC_GATEWAY_BASE_URL');
+  // The embedded simulator (with its built-in credentials) is a development convenience only.
+  if (production && ccfsUrl === undefined) {
+    throw new ConfigError('CCFS_BASE_URL', 'required with NODE_ENV=production (the simulator never serves production): the CC-FS URL, e.g. https://10.1.2.3:28090');
+  }
   const simulator = ccfsUrl === undefined && gatewayUrl === undefined;
 
   const ccfs: CcfsConfig | undefined =
@@ -219,8 +229,6 @@ export function loadConfig(env: Env = process.env): Config {
   if (keysRaw === undefined && !simulator) {
     throw new ConfigError('MEDIA_LINK_KEYS', 'required outside simulator mode: kid:base64key[,…] with 32-byte keys');
   }
-  const nodeEnv = text(env, 'NODE_ENV') ?? 'development';
-  const production = nodeEnv === 'production';
   const mediaLinkMaxTtlSeconds = integer(env, 'MEDIA_LINK_MAX_TTL_SECONDS', 3600, 1, 7 * 24 * 3600);
   const mediaLinkTtlSeconds = integer(env, 'MEDIA_LINK_TTL_SECONDS', Math.min(900, mediaLinkMaxTtlSeconds), 1, mediaLinkMaxTtlSeconds);
 

@@ -17,6 +17,7 @@ export const ErrorCode = {
   CC_UNAUTHORIZED: 'CC_UNAUTHORIZED',
   CC_UNAVAILABLE: 'CC_UNAVAILABLE',
   CC_GATEWAY_NOT_CONFIGURED: 'CC_GATEWAY_NOT_CONFIGURED',
+  CC_FILE_UNREADABLE: 'CC_FILE_UNREADABLE',
   CC_ERROR: 'CC_ERROR',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -42,6 +43,7 @@ const CODE_BY_KIND: Record<CcErrorKind, ErrorCode> = {
   unauthorized: ErrorCode.CC_UNAUTHORIZED,
   unavailable: ErrorCode.CC_UNAVAILABLE,
   not_configured: ErrorCode.CC_GATEWAY_NOT_CONFIGURED,
+  unreadable_file: ErrorCode.CC_FILE_UNREADABLE,
   bad_parameter: ErrorCode.CC_ERROR,
   other: ErrorCode.CC_ERROR,
 };
@@ -53,6 +55,7 @@ const MESSAGE_BY_KIND: Record<CcErrorKind, string> = {
   unauthorized: 'The CC platform refused the request (authentication or ownership).',
   unavailable: 'The CC platform could not be reached or failed; retry later.',
   not_configured: 'The CC-Gateway is not configured on this subgraph (CC_GATEWAY_BASE_URL is unset).',
+  unreadable_file: 'The file the CC platform delivered could not be read (not a readable zip of CSV files, or too large).',
   bad_parameter: 'The CC platform refused a parameter of the request.',
   other: 'The CC platform answered with an error.',
 };

@@ -62,6 +62,7 @@ export function faultProblem(value: unknown): string | undefined {
     case 'reset':
     case 'hang':
     case 'flowControl':
+    case 'corrupt':
       return undefined;
     default:
       return `unknown fault type: ${String(fault['type'])}`;

@@ -12,7 +12,7 @@ import { AgentSessionStore } from './agent-session-store.js';
 import { Catalog, syntheticSource } from './catalog.js';
 import { authenticate, downloadAgentOprInfoFile, downloadRecord, playVoice, requireJsonBody, requestPlayVoice, type CcfsContext } from './ccfs-routes.js';
 import { handleControl, type ControlTarget } from './control-routes.js';
-import { faultReply } from './fault-replies.js';
+import { corruptedReply, faultReply } from './fault-replies.js';
 import { FaultBook } from './faults.js';
 import * as gateway from './gateway-routes.js';
 import type { IncomingCall } from './incoming-call.js';
@@ -232,7 +232,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       signal: gone.signal,
       ...(agentId === undefined ? {} : { agentId }),
     };
-    const reply = (fault && faultReply(endpoint, fault, call.path, clock())) || (await answer(endpoint, call));
+    const answered = (fault && faultReply(endpoint, fault, call.path, clock())) || (await answer(endpoint, call));
+    const reply = fault?.type === 'corrupt' ? corruptedReply(answered) : answered;
     if (gone.signal.aborted) return;
     const truncateAfter = fault?.type === 'truncate' ? fault.afterBytes : undefined;
     await sendReply(res, reply, {

@@ -53,7 +53,12 @@ export type SimFault =
   /** A JSON error body labelled application/octet-stream;charset=UTF-8. */
   | { type: 'jsonAsBinary'; code?: string }
   /** 0300008 (downloads) / 0300009 (queries); 000-007 on the gateway (our assumption). */
-  | { type: 'flowControl' };
+  | { type: 'flowControl' }
+  /**
+   * A file answer delivered completely (status, headers, a correct Content-Length) whose bytes are
+   * not the file's format: a zip or CSV that cannot be read. Answers that are not files are unchanged.
+   */
+  | { type: 'corrupt' };
 
 export interface SimulatorOptions {
   /** Default 0 (any free port). */

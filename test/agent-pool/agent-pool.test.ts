@@ -9,19 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startSimulator } from '../../src/simulator/simulator.js';
 import type { Simulator } from '../../src/simulator/types.js';
-import { eventually, onServer, postGraphQL } from '../ops/ops-harness.js';
-import { startRedis, type TestRedis } from '../ops/redis-server.js';
-import {
-  freePort,
-  metricValue,
-  POOL_AGENTS,
-  poolEnv,
-  REFERENCE_AGENT,
-  referenceGatewayBytes,
-  startMainProcess,
-  startPooledReplica,
-  type PooledReplica,
-} from './pool-harness.js';
+import { eventually } from '../support/eventually.js';
+import { onServer, postGraphQL } from '../support/graphql-client.js';
+import { startRedis, type TestRedis } from '../support/redis.js';
+import { spawnSubgraph } from '../support/subgraph-process.js';
+import { metricValue, POOL_AGENTS, poolEnv, processEnv, REFERENCE_AGENT, referenceGatewayBytes, startPooledReplica, type PooledReplica } from './pool-harness.js';
 
 interface Links {
   audio: string;
@@ -197,7 +189,7 @@ describe('agent pool: a holder that crashes', () => {
 
   it('leaves a lease that expires; the agent is taken over without a forced sign-in once the platform ended the silent session', async () => {
     const env = poolEnv(sim, redis.url, [POOL_AGENTS[0]!], 3);
-    const crashing = await startMainProcess(env, await freePort());
+    const crashing = await spawnSubgraph(sim, { withGateway: false, env: { ...processEnv(env), LOG_LEVEL: 'silent' } });
     try {
       await eventually(async () => {
         const body = (await (await fetch(`${crashing.url}/readyz`)).json()) as { agentPool?: { heldAgentId: string | null; session: string } };
@@ -210,7 +202,7 @@ describe('agent pool: a holder that crashes', () => {
       const before = await fetchBytes(onServer(links.audio, survivor.server.url));
       expect(before.status).toBe(200); // relayed through the process that is about to crash
 
-      crashing.child.kill('SIGKILL');
+      crashing.process.kill('SIGKILL');
       await crashing.exited;
       expect(sim.isSignedIn(POOL_AGENTS[0]!.agentId)).toBe(true); // nobody signed it out
 
@@ -224,7 +216,7 @@ describe('agent pool: a holder that crashes', () => {
       expect(after.status).toBe(200);
       expect(after.body.equals(before.body)).toBe(true);
     } finally {
-      if (crashing.child.exitCode === null && crashing.child.signalCode === null) crashing.child.kill('SIGKILL');
+      if (crashing.process.exitCode === null && crashing.process.signalCode === null) crashing.process.kill('SIGKILL');
     }
   }, 90_000);
 });

@@ -1,12 +1,9 @@
 /**
  * Replicas of the subgraph with a CC-Gateway agent pool, wired as main.ts wires them (lease store,
  * pooled gateway, relay route, server), in this process on 127.0.0.1; plus reference bytes of the
- * simulator's gateway media fetched directly with an agent outside the pool.
+ * simulator's gateway media fetched directly with an agent outside the pool. Replicas as `npm
+ * start` runs them come from test/support/subgraph-process.ts with poolEnv.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config, type Env } from '../../src/config.js';
 import { createCcClients, type CcClients } from '../../src/cc/index.js';
 import { createPooledGateway, createRedisLeaseStore, type PooledGatewayWiring } from '../../src/agent-pool/index.js';
@@ -14,7 +11,8 @@ import { startServer, type RunningServer } from '../../src/server.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { SimAgent, Simulator } from '../../src/simulator/types.js';
-import { simulatorEnv, TEST_TUNING } from '../ops/ops-harness.js';
+import { simulatorEnv } from '../support/env.js';
+import { TEST_TUNING } from '../support/tuning.js';
 
 export const POOL_AGENTS: SimAgent[] = [
   { agentId: '4977', password: 'pool-pw-1', phone: '40038' },
@@ -23,6 +21,7 @@ export const POOL_AGENTS: SimAgent[] = [
 /** Not in the pool: fetches reference bytes straight from the simulator. */
 export const REFERENCE_AGENT: SimAgent = { agentId: '4979', password: 'reference-pw', phone: '40040' };
 
+/** The simulator's environment with a pool instead of its single agent, and Redis for the leases (one link key for all replicas). */
 export function poolEnv(sim: Simulator, redisUrl: string, agents: SimAgent[] = POOL_AGENTS, leaseSeconds = 6): Env {
   const env = simulatorEnv(sim);
   delete env.CC_GATEWAY_AGENT_ID;
@@ -111,56 +110,8 @@ export async function metricValue(metrics: Metrics, name: string, labels: Record
   return value?.value ?? 0;
 }
 
-export interface MainProcess {
-  child: ChildProcess;
-  url: string;
-  lines: Array<Record<string, unknown>>;
-  exited: Promise<number | null>;
-}
-
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** `src/main.ts` as `npm start` runs it, configured by `env`, on `port`; resolves once it listens. */
-export async function startMainProcess(env: Env, port: number): Promise<MainProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production', // JSON lines only (no banner)
-      LOG_LEVEL: 'info',
-      ...env,
-      PORT: String(port),
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      INTERNAL_BASE_URL: `http://127.0.0.1:${port}`,
-    } as NodeJS.ProcessEnv,
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      lines.push({ text: line });
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
-  while (!lines.some((line) => line.msg === 'listening')) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`main.ts did not start: ${stderr.slice(-2000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, url: `http://127.0.0.1:${port}`, lines, exited };
+/** poolEnv for spawnSubgraph (with `withGateway: false`): it picks PORT, PUBLIC_BASE_URL and NODE_ENV itself. */
+export function processEnv(env: Env): NodeJS.ProcessEnv {
+  const { PORT: _port, PUBLIC_BASE_URL: _public, NODE_ENV: _nodeEnv, ...rest } = env;
+  return Object.fromEntries(Object.entries(rest).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

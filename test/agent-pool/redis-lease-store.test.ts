@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { createRedisLeaseStore } from '../../src/agent-pool/redis-lease-store.js';
 import type { LeaseHolder, LeaseStore } from '../../src/agent-pool/lease-store.js';
-import { startRedis, type TestRedis } from '../ops/redis-server.js';
+import { startRedis, type TestRedis } from '../support/redis.js';
 
 const holder = (holderId: string, ready = false): LeaseHolder => ({ holderId, relayUrl: `http://127.0.0.1:1/${holderId}`, ready });
 const POOL = ['4977', '4978'];

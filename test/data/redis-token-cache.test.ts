@@ -8,16 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { createCcClients, type CcClients } from '../../src/cc/index.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
 import { createRedisTokenCache, tokenCacheNamespace, type RedisTokenCache } from '../../src/data/playback-grants/redis-token-cache.js';
 import { MIN_REMAINING_SECONDS } from '../../src/data/playback-grants/token-cache.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { startSimulator } from '../../src/simulator/simulator.js';
-import type { Simulator } from '../../src/simulator/types.js';
-import { postGraphQL, simulatorEnv, TEST_TUNING } from '../ops/ops-harness.js';
-import { startRedis, type TestRedis } from '../ops/redis-server.js';
+import { simulatorConfig } from '../support/env.js';
+import { postGraphQL } from '../support/graphql-client.js';
+import { startRedis, type TestRedis } from '../support/redis.js';
+import { startSimulator, type Simulator } from '../support/simulator.js';
+import { TEST_TUNING } from '../support/tuning.js';
 
 interface Replica {
   server: RunningServer;
@@ -62,7 +63,7 @@ describe('REDIS_URL: the playback token cache shared by replicas', () => {
   beforeAll(async () => {
     redis = await startRedis();
     sim = await startSimulator({});
-    const config = loadConfig({ ...simulatorEnv(sim), CC_GATEWAY_BASE_URL: '', REDIS_URL: redis.url });
+    const config = simulatorConfig(sim, { CC_GATEWAY_BASE_URL: '', REDIS_URL: redis.url });
     expect(config.redisUrl).toBe(redis.url);
     a = await startReplica(config, config.redisUrl!);
     b = await startReplica(config, config.redisUrl!);

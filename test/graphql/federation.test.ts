@@ -6,41 +6,24 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { ApolloGateway } from '@apollo/gateway';
 import { composeServices } from '@apollo/composition';
-import { startHarness, type Harness } from './harness.js';
+import { CALLS_SUBGRAPH_SDL, startCallsSubgraph, type CallsSubgraph, type CompanionCall } from '../support/calls-subgraph.js';
+import { startGateway, type RunningGateway } from '../support/gateway.js';
+import { startSubgraph, type Subgraph } from '../support/subgraph.js';
 
-const COMPANION_SDL = readFileSync(new URL('../../scripts/calls-subgraph.example.graphql', import.meta.url), 'utf8');
-
-interface CompanionCall {
-  callId: string;
-  recordings: Array<{ fileName: string }>;
-  videos: Array<{ conferenceId: string; recordId: string }>;
-  operationIndex: { fileName: string } | null;
-}
-
-let h: Harness;
-let companion: ApolloServer;
-let gateway: ApolloServer;
-let gatewayUrl: string;
+let h: Subgraph;
+let companion: CallsSubgraph;
+let gateway: RunningGateway;
 let calls: CompanionCall[];
 
 async function gatewayQuery<T>(query: string, variables?: Record<string, unknown>) {
-  const response = await fetch(gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as { data?: T; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> };
+  const answer = await gateway.query<T>(query, variables);
+  expect(answer.status).toBe(200);
+  return answer;
 }
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startSubgraph();
   const s = h.sim.samples;
   calls = [
     {
@@ -56,31 +39,12 @@ beforeAll(async () => {
       operationIndex: null,
     },
   ];
-
-  companion = new ApolloServer({
-    schema: buildSubgraphSchema([
-      {
-        typeDefs: parse(COMPANION_SDL),
-        resolvers: {
-          Query: { calls: () => calls },
-          Call: { __resolveReference: (reference: { callId: string }) => calls.find((call) => call.callId === reference.callId) ?? null },
-        },
-      },
-    ]),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
-  });
-  const { url: companionUrl } = await startStandaloneServer(companion, { listen: { port: 0, host: '127.0.0.1' } });
-
-  const sdl = await h.query<{ _service: { sdl: string } }>('{ _service { sdl } }');
-  const composed = composeServices([
-    { name: 'media', url: h.server.graphqlUrl, typeDefs: parse(sdl.data?._service.sdl as string) },
-    { name: 'calls', url: companionUrl, typeDefs: parse(COMPANION_SDL) },
+  companion = await startCallsSubgraph(calls);
+  // Our SDL as published by `_service { sdl }`; the gateway fails to start when composition has errors.
+  gateway = await startGateway([
+    { name: 'media', url: h.server.graphqlUrl },
+    { name: 'calls', url: companion.url, typeDefs: CALLS_SUBGRAPH_SDL },
   ]);
-  expect(composed.errors).toBeUndefined();
-  if (composed.supergraphSdl === undefined) throw new Error(composed.errors?.map((e) => e.message).join('\n'));
-
-  gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl }) });
-  ({ url: gatewayUrl } = await startStandaloneServer(gateway, { listen: { port: 0, host: '127.0.0.1' } }));
 });
 
 afterAll(async () => {
@@ -93,7 +57,7 @@ describe('supergraph', () => {
   it('composes the published SDL with no errors', () => {
     const result = composeServices([
       { name: 'media', url: 'http://media/graphql', typeDefs: parse(readFileSync(new URL('../../schema/subgraph.graphql', import.meta.url), 'utf8')) },
-      { name: 'calls', url: 'http://calls/graphql', typeDefs: parse(COMPANION_SDL) },
+      { name: 'calls', url: 'http://calls/graphql', typeDefs: CALLS_SUBGRAPH_SDL },
     ]);
     expect(result.errors).toBeUndefined();
     expect(result.supergraphSdl).toContain('join__Graph');

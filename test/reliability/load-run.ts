@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { syntheticBytes } from '../../src/simulator/simulator.js';
-import { createAgent, download, eventually, postGraphQL } from './clients.js';
+import { pollUntil } from '../support/eventually.js';
+import { createAgent, download, postGraphQL } from './clients.js';
 import { exitWhenIdle, reportPart } from './child-part.js';
 import { activeResources, collectGarbage, mib, newFigures } from './figures.js';
 import type { HashedLink, LoadPlan, LoadReport } from './load-clients.js';
@@ -112,13 +113,13 @@ async function runLoad(stack: Stack): Promise<Record<string, boolean>> {
   const upstreamCalls = stack.requestCalls() - callsBefore;
 
   // The clients' process has ended: nothing may stay open on the server's side or towards the CC.
-  const serverConnectionsClosed = await eventually(
+  const serverConnectionsClosed = await pollUntil(
     () => new Promise<boolean>((resolve) => stack.server.httpServer.getConnections((_error, n) => resolve(n === 0))),
     5_000,
   );
-  const upstreamStreamsClosed = await eventually(() => REQUEST_ENDPOINTS.every((e) => stack.sim.counters.inFlight[e] === 0), 5_000);
+  const upstreamStreamsClosed = await pollUntil(() => REQUEST_ENDPOINTS.every((e) => stack.sim.counters.inFlight[e] === 0), 5_000);
   // Idle keep-alive sockets to the simulator end on its keep-alive timeout (5 s).
-  const socketsBack = await eventually(() => (activeResources().TCPSocketWrap ?? 0) <= (before.resources.TCPSocketWrap ?? 0) + 2, 15_000, 200);
+  const socketsBack = await pollUntil(() => (activeResources().TCPSocketWrap ?? 0) <= (before.resources.TCPSocketWrap ?? 0) + 2, 15_000, 200);
   collectGarbage();
   const after = { resources: activeResources(), memory: process.memoryUsage() };
 

@@ -2,6 +2,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig, type Env } from '../../src/config.js';
 
+/** Production needs a CC platform (the simulator never serves it). */
+const PRODUCTION: Env = {
+  NODE_ENV: 'production',
+  CCFS_BASE_URL: 'https://10.1.2.3:28090',
+  CCFS_AK: 'ak',
+  CCFS_SK: 'sk',
+  MEDIA_LINK_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
+
 describe('operational configuration', () => {
   it('has safe defaults outside production', () => {
     const config = loadConfig({});
@@ -17,8 +26,8 @@ describe('operational configuration', () => {
   });
 
   it('turns introspection and the Sandbox off in production unless enabled', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).graphql).toMatchObject({ introspection: false, sandbox: false });
-    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHQL_SANDBOX: '1' }).graphql).toMatchObject({
+    expect(loadConfig(PRODUCTION).graphql).toMatchObject({ introspection: false, sandbox: false });
+    expect(loadConfig({ ...PRODUCTION, GRAPHQL_INTROSPECTION: 'true', GRAPHQL_SANDBOX: '1' }).graphql).toMatchObject({
       introspection: true,
       sandbox: true,
     });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { GraphQLError, Kind } from 'graphql';
-import { DateScalar, DateTimeScalar, formatDateTime } from '../../../src/graphql/resolvers/scalars.js';
-import { formatGraphQLError, badUserInput } from '../../../src/graphql/errors.js';
-import { CcError } from '../../../src/cc/cc-error.js';
-import { silentLogger } from '../../../src/observability/logger.js';
+import { DateScalar, DateTimeScalar, formatDateTime } from '../../src/graphql/resolvers/scalars.js';
+import { formatGraphQLError, badUserInput } from '../../src/graphql/errors.js';
+import { CcError } from '../../src/cc/cc-error.js';
+import { silentLogger } from '../../src/observability/logger.js';
 
 describe('DateTime', () => {
   it('serialises instants in UTC without zero milliseconds', () => {

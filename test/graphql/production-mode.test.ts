@@ -3,27 +3,27 @@
  * Explorer for APOLLO_GRAPH_REF, depth and size limits, a body limit, and errors without stacks.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startOpsHarness, type OpsHarness } from './ops-harness.js';
+import { LIKE_MAIN, startSubgraph, type Subgraph } from '../support/subgraph.js';
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 
-async function landingPage(h: OpsHarness): Promise<{ status: number; html: string }> {
+async function landingPage(h: Subgraph): Promise<{ status: number; html: string }> {
   const response = await fetch(h.server.graphqlUrl, { headers: { accept: 'text/html' } });
   return { status: response.status, html: await response.text() };
 }
 
 describe('NODE_ENV=production', () => {
-  let h: OpsHarness;
+  let h: Subgraph;
   beforeAll(async () => {
-    h = await startOpsHarness({ env: { NODE_ENV: 'production', GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_QUERY_BYTES: '2048', GRAPHQL_MAX_BODY_BYTES: '4096' } });
+    h = await startSubgraph({ ...LIKE_MAIN, env: { NODE_ENV: 'production', GRAPHQL_MAX_DEPTH: '3', GRAPHQL_MAX_QUERY_BYTES: '2048', GRAPHQL_MAX_BODY_BYTES: '4096' } });
   });
   afterAll(() => h.close());
 
   it('refuses introspection, but still serves _service { sdl } to the router', async () => {
-    const refused = await h.graphql(INTROSPECTION);
+    const refused = await h.query(INTROSPECTION);
     expect(refused.status).toBe(400);
     expect(refused.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    const sdl = await h.graphql('{ _service { sdl } }');
+    const sdl = await h.query('{ _service { sdl } }');
     expect((sdl.data?._service as { sdl: string }).sdl).toContain('type Recording');
   });
 
@@ -35,10 +35,10 @@ describe('NODE_ENV=production', () => {
   it('refuses operations nested deeper than GRAPHQL_MAX_DEPTH, fragments included', async () => {
     const fileName = h.sim.samples.agentOperationIndexes[0]!;
     const shallow = `{ agentOperationIndex(fileName: "${fileName}") { operations(first: 1) { totalCount } } }`;
-    expect((await h.graphql(shallow)).errors).toBeUndefined();
+    expect((await h.query(shallow)).errors).toBeUndefined();
     const deep = `query Deep { agentOperationIndex(fileName: "${fileName}") { ...Ops } }
       fragment Ops on AgentOperationIndex { operations(first: 1) { totalCount pageInfo { endCursor } } }`;
-    const refused = await h.graphql(deep);
+    const refused = await h.query(deep);
     expect(refused.status).toBe(400);
     expect(refused.errors?.[0]).toMatchObject({
       message: "'Deep' is nested 4 levels deep; at most 3 are allowed",
@@ -48,7 +48,7 @@ describe('NODE_ENV=production', () => {
 
   it('refuses a GraphQL document over GRAPHQL_MAX_QUERY_BYTES before parsing it', async () => {
     const padding = ' '.repeat(2100);
-    const answer = await h.graphql(`{ call(callId: "1") { callId } ${padding}}`);
+    const answer = await h.query(`{ call(callId: "1") { callId } ${padding}}`);
     expect(answer.status).toBe(400);
     expect(answer.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_LARGE');
   });
@@ -70,21 +70,21 @@ describe('NODE_ENV=production', () => {
   });
 
   it('sends no stack trace with a GraphQL error', async () => {
-    const answer = await h.graphql('{ recording(fileName: "") { fileName } }');
+    const answer = await h.query('{ recording(fileName: "") { fileName } }');
     expect(answer.errors?.length).toBeGreaterThan(0);
     expect(JSON.stringify(answer.errors)).not.toMatch(/stacktrace|node_modules|\.ts:\d+/);
   });
 });
 
 describe('NODE_ENV=production with the switches on', () => {
-  let h: OpsHarness;
+  let h: Subgraph;
   beforeAll(async () => {
-    h = await startOpsHarness({ env: { NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', APOLLO_GRAPH_REF: 'cc-supergraph@production' } });
+    h = await startSubgraph({ ...LIKE_MAIN, env: { NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', APOLLO_GRAPH_REF: 'cc-supergraph@production' } });
   });
   afterAll(() => h.close());
 
   it('answers introspection when GRAPHQL_INTROSPECTION=true', async () => {
-    const answer = await h.graphql(INTROSPECTION);
+    const answer = await h.query(INTROSPECTION);
     expect(answer.errors).toBeUndefined();
     expect(answer.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });
@@ -99,17 +99,17 @@ describe('NODE_ENV=production with the switches on', () => {
 
 describe('outside production', () => {
   it('serves the Sandbox and introspection by default, and neither when switched off', async () => {
-    const dev = await startOpsHarness({ env: { NODE_ENV: 'development' } });
+    const dev = await startSubgraph({ ...LIKE_MAIN, env: { NODE_ENV: 'development' } });
     try {
       expect((await landingPage(dev)).html).toContain('new window.EmbeddedSandbox');
-      expect((await dev.graphql(INTROSPECTION)).errors).toBeUndefined();
+      expect((await dev.query(INTROSPECTION)).errors).toBeUndefined();
     } finally {
       await dev.close();
     }
-    const off = await startOpsHarness({ env: { NODE_ENV: 'development', GRAPHQL_SANDBOX: 'false', GRAPHQL_INTROSPECTION: 'false' } });
+    const off = await startSubgraph({ ...LIKE_MAIN, env: { NODE_ENV: 'development', GRAPHQL_SANDBOX: 'false', GRAPHQL_INTROSPECTION: 'false' } });
     try {
       expect((await landingPage(off)).html).not.toContain('new window.EmbeddedSandbox');
-      expect((await off.graphql(INTROSPECTION)).status).toBe(400);
+      expect((await off.query(INTROSPECTION)).status).toBe(400);
     } finally {
       await off.close();
     }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createLogger } from '../../src/observability/logger.js';
 import { runWithRequestContext } from '../../src/observability/request-context.js';
-import { LogCapture } from './ops-harness.js';
+import { LogCapture } from '../support/logs.js';
 
 describe('createLogger', () => {
   it('censors headers and secret-named fields', () => {

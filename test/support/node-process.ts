@@ -5,33 +5,51 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface NodeProcess {
   pid: number;
   process: ChildProcess;
+  /** stdout lines parsed as JSON (`{ text }` for others); empty unless `captureStdout`. */
+  lines: Array<Record<string, unknown>>;
+  /** The exit code once the process has exited. */
+  exited: Promise<number | null>;
   /** Sends SIGTERM (the entry's graceful stop, which also writes a --cpu-prof profile) and waits. */
   stop(): Promise<void>;
 }
 
 export interface SpawnOptions {
+  /** The child's whole environment (nothing is inherited). */
   env: NodeJS.ProcessEnv;
   /** A URL that answers 200 once the process is ready. */
   readyUrl: string;
   execArgv?: string[];
   cwd?: string;
   timeoutMs?: number;
+  /** Keep stdout's lines (JSON logs); otherwise stdout is discarded, like a log shipper would take it, without back-pressure. */
+  captureStdout?: boolean;
 }
 
 export async function spawnNodeEntry(entry: string, options: SpawnOptions): Promise<NodeProcess> {
   // A compiled entry (dist/*.js) runs on plain node; a .ts entry under tsx.
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawn(process.execPath, [...loader, ...(options.execArgv ?? []), entry], {
-    env: { ...process.env, ...options.env },
+    env: options.env,
     cwd: options.cwd ?? process.cwd(),
-    // stdout carries the JSON logs: discarded like a log shipper would take them, without back-pressure.
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', options.captureStdout ? 'pipe' : 'ignore', 'pipe'],
   });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const lines: Array<Record<string, unknown>> = [];
+  if (options.captureStdout) {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        lines.push({ text: line });
+      }
+    });
+  }
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -55,13 +73,18 @@ export async function spawnNodeEntry(entry: string, options: SpawnOptions): Prom
   return {
     pid: child.pid!,
     process: child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    lines,
+    exited,
+    stop: () => stopChild(child, 10_000),
   };
+}
+
+/** SIGTERM (the child's graceful stop), SIGKILL if it has not exited after `killAfterMs`; waits for the exit. */
+export async function stopChild(child: ChildProcess, killAfterMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  await exited;
+  clearTimeout(timer);
 }

@@ -3,61 +3,21 @@
  * are refused, a running download finishes within SHUTDOWN_GRACE_SECONDS (or is cut as a broken
  * transfer past it), the service agent is signed out, and the process exits 0.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { startSimulator } from '../../src/simulator/simulator.js';
-import type { Simulator } from '../../src/simulator/types.js';
-import { eventually, onServer, postGraphQL, simulatorEnv } from './ops-harness.js';
+import { eventually } from '../support/eventually.js';
+import { onServer, postGraphQL } from '../support/graphql-client.js';
+import { startSimulator, type Simulator } from '../support/simulator.js';
+import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.js';
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FILE_NAME = 'Y:/ops/20261122/shutdown-test.V3';
 const FILE_SIZE = 48 * 1024;
 
-interface Child {
-  process: ChildProcess;
-  url: string;
-  lines: Array<Record<string, unknown>>;
-  exited: Promise<number | null>;
-}
-
-async function startMain(sim: Simulator, env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...simulatorEnv(sim),
-      NODE_ENV: 'production', // JSON lines only on stdout (no banner)
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      lines.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      lines.push({ text: line });
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const listening = () => lines.find((line) => line.msg === 'listening');
-  try {
-    await eventually(() => listening() !== undefined || child.exitCode !== null, 30_000);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  if (!listening()) throw new Error(`main.ts exited: ${stderr}`);
-  return { process: child, url: `http://127.0.0.1:${listening()!.port as number}`, lines, exited };
+function startMain(sim: Simulator, env: Record<string, string>): Promise<SubgraphProcess> {
+  return spawnSubgraph(sim, { captureLogs: true, env: { LOG_LEVEL: 'info', ...env } });
 }
 
 /** A download link from the child, then the first bytes of its body. */
-async function startDownload(child: Child): Promise<{ reader: ReadableStreamDefaultReader<Uint8Array>; received: number }> {
+async function startDownload(child: SubgraphProcess): Promise<{ reader: ReadableStreamDefaultReader<Uint8Array>; received: number }> {
   const answer = await postGraphQL(`${child.url}/graphql`, `{ recording(fileName: "${FILE_NAME}") { download { url } } }`);
   const link = (answer.data?.recording as { download: { url: string } }).download.url;
   const response = await fetch(onServer(link, child.url));
@@ -78,7 +38,7 @@ async function readRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promis
 
 describe('SIGTERM', () => {
   let sim: Simulator;
-  let child: Child | undefined;
+  let child: SubgraphProcess | undefined;
 
   beforeEach(async () => {
     sim = await startSimulator({});

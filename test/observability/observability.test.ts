@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { checkReadiness } from '../../src/http/readiness.js';
-import { eventually, onServer, startOpsHarness, type OpsHarness } from './ops-harness.js';
+import { eventually } from '../support/eventually.js';
+import { onServer } from '../support/graphql-client.js';
+import { LIKE_MAIN, startSubgraph, type Subgraph } from '../support/subgraph.js';
 
 const ROUTER_SECRET = 'router-secret-for-log-tests-42424242';
 const BEARER = 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJsb2ctdGVzdCJ9.c2lnbmF0dXJl';
@@ -22,16 +24,16 @@ function unredactedSecretFields(value: unknown, path = ''): string[] {
 }
 
 describe('logs, request ids and metrics', () => {
-  let h: OpsHarness;
+  let h: Subgraph;
   let playback: { token: string; url: string };
   let downloadUrl: string;
   let traceparentAnswer: string | null;
   const callerTrace = '0af7651916cd43dd8448eb211c80319c';
 
   beforeAll(async () => {
-    h = await startOpsHarness({ env: { ROUTER_SECRET } });
+    h = await startSubgraph({ ...LIKE_MAIN, env: { ROUTER_SECRET } });
     const fileName = h.sim.samples.recordings[0]!;
-    const answer = await h.graphql(`{ recording(fileName: "${fileName}") { playback { token url } download { url } } }`, {
+    const answer = await h.query(`{ recording(fileName: "${fileName}") { playback { token url } download { url } } }`, undefined, {
       'router-authorization': ROUTER_SECRET,
       authorization: BEARER,
       cookie: 'session=cookie-value-123',
@@ -124,7 +126,7 @@ describe('logs, request ids and metrics', () => {
 
 describe('/healthz and /readyz', () => {
   it('is alive and ready when CC-FS answers and the agent is signed in', async () => {
-    const h = await startOpsHarness();
+    const h = await startSubgraph(LIKE_MAIN);
     try {
       const health = await fetch(`${h.server.url}/healthz`);
       expect(health.status).toBe(200);
@@ -141,7 +143,7 @@ describe('/healthz and /readyz', () => {
   });
 
   it('is alive but not ready while CC-FS is unreachable', async () => {
-    const h = await startOpsHarness({ unreachableCcfs: true });
+    const h = await startSubgraph({ ...LIKE_MAIN, unreachableCcfs: true });
     try {
       expect((await fetch(`${h.server.url}/healthz`)).status).toBe(200);
       const ready = await fetch(`${h.server.url}/readyz`);
@@ -153,7 +155,7 @@ describe('/healthz and /readyz', () => {
   });
 
   it('is not ready before the service agent signed in, nor when its sign-in is refused', async () => {
-    const notStarted = await startOpsHarness({ skipSessionStart: true });
+    const notStarted = await startSubgraph({ ...LIKE_MAIN, session: 'wired' });
     try {
       const ready = await fetch(`${notStarted.server.url}/readyz`);
       expect(ready.status).toBe(503);
@@ -161,7 +163,7 @@ describe('/healthz and /readyz', () => {
     } finally {
       await notStarted.close();
     }
-    const refused = await startOpsHarness({ env: { CC_GATEWAY_PASSWORD: 'not-the-password' } });
+    const refused = await startSubgraph({ ...LIKE_MAIN, env: { CC_GATEWAY_PASSWORD: 'not-the-password' } });
     try {
       const ready = await fetch(`${refused.server.url}/readyz`);
       expect(ready.status).toBe(503);
@@ -179,7 +181,7 @@ describe('/healthz and /readyz', () => {
   });
 
   it('does not ask for an agent session when no gateway is configured', async () => {
-    const h = await startOpsHarness({ env: { CC_GATEWAY_BASE_URL: '' } });
+    const h = await startSubgraph({ ...LIKE_MAIN, env: { CC_GATEWAY_BASE_URL: '' } });
     try {
       const ready = await fetch(`${h.server.url}/readyz`);
       expect(ready.status).toBe(200);

@@ -16,8 +16,8 @@ import {
   requireRecordId,
   requireRecordingFileName,
   requireRecordingFileNames,
-} from '../../../src/graphql/validation.js';
-import { encodeOffsetCursor } from '../../../src/graphql/paging/cursor.js';
+} from '../../src/graphql/validation.js';
+import { encodeOffsetCursor } from '../../src/graphql/paging/cursor.js';
 
 function refusal(run: () => unknown): { code: unknown; argumentName: unknown; message: string } {
   try {
