@@ -69,6 +69,34 @@ export interface GraphQLLimits {
   maxBodyBytes: number;
 }
 
+export interface DatabaseConfig {
+  /** PostgreSQL (`postgres://…`); undefined: the embedded SQLite file in `dataDir`. */
+  url: string | undefined;
+  /** Where the embedded database keeps its files. */
+  dataDir: string;
+}
+
+export interface CallbackConfig {
+  /** The `callBackURL` given to the CC-FS; it must reach POST /cc/callback of this server. */
+  url: string;
+  /** Keys the CC-FS signs its callbacks with; undefined here means "the CC-FS keys" (see callbackKeys). */
+  accessKey: string | undefined;
+  secretKey: string | undefined;
+}
+
+export interface RecordingIndexConfig {
+  /** How often a new window is asked for; 0 turns ingestion off. */
+  intervalSeconds: number;
+  /** Where the first window starts; undefined: 24 hours before the first start (kept in the database). */
+  start: Date | undefined;
+  /** Each window starts this far before the previous one ended. */
+  overlapSeconds: number;
+  /** How long to wait for a callback before trying the expected file name directly. */
+  callbackWaitSeconds: number;
+  /** A recording-index zip that inflates past this is refused (and its window asked again later). */
+  maxUncompressedBytes: number;
+}
+
 export interface Config {
   port: number;
   /** Without a trailing slash. */
@@ -112,6 +140,9 @@ export interface Config {
   /** How the other replicas reach this one (gateway downloads relayed to the agent holder); undefined: this host's address. */
   internalBaseUrl: string | undefined;
   logLevel: string;
+  database: DatabaseConfig;
+  callback: CallbackConfig;
+  recordingIndex: RecordingIndexConfig;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -265,6 +296,16 @@ export function loadConfig(env: Env = process.env): Config {
     agentLeaseSeconds: integer(env, 'CC_GATEWAY_LEASE_SECONDS', 30, 3, 600),
     internalBaseUrl: optionalHttpUrl(env, 'INTERNAL_BASE_URL'),
     logLevel: logLevel(env, nodeEnv),
+    database: { url: databaseUrl(env), dataDir: text(env, 'DATA_DIR') ?? './data' },
+    callback: callbackConfig(env, publicBaseUrl),
+    recordingIndex: {
+      // In simulator mode the sample index is ingested within seconds of `npm start`.
+      intervalSeconds: integer(env, 'RECORDING_INDEX_INTERVAL_SECONDS', simulator ? 5 : 600, 0, 7 * 24 * 3600),
+      start: recordingIndexStart(env),
+      overlapSeconds: integer(env, 'RECORDING_INDEX_OVERLAP_SECONDS', 3600, 0, 3 * 24 * 3600 - 60),
+      callbackWaitSeconds: integer(env, 'CC_CALLBACK_WAIT_SECONDS', 120, 0, 7 * 24 * 3600),
+      maxUncompressedBytes: integer(env, 'RECORDING_INDEX_MAX_UNZIPPED_MB', 1024, 1, 1024 * 1024) * 1024 * 1024,
+    },
   };
 }
 
@@ -330,6 +371,54 @@ export function parseGatewayAgents(raw: string): GatewayAgentCredentials[] {
 function optionalHttpUrl(env: Env, name: string): string | undefined {
   const value = text(env, name);
   return value === undefined ? undefined : httpUrl(env, name, value);
+}
+
+/** The keys callbacks are verified with: CC_CALLBACK_AK/SK, else the CC-FS developer keys. */
+export function callbackKeys(config: Config): { accessKey: string; secretKey: string } | undefined {
+  const { accessKey, secretKey } = config.callback;
+  if (accessKey !== undefined && secretKey !== undefined) return { accessKey, secretKey };
+  return config.ccfs === undefined ? undefined : { accessKey: config.ccfs.accessKey, secretKey: config.ccfs.secretKey };
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = text(env, 'DATABASE_URL');
+  if (raw === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') || parsed.hostname === '') {
+    throw new ConfigError('DATABASE_URL', 'a PostgreSQL URL, e.g. postgres://user:password@host:5432/db (unset: embedded SQLite in DATA_DIR)');
+  }
+  return raw;
+}
+
+function callbackConfig(env: Env, publicBaseUrl: string): CallbackConfig {
+  const url = httpUrl(env, 'CC_CALLBACK_URL', text(env, 'CC_CALLBACK_URL') ?? `${publicBaseUrl}/cc/callback`);
+  const accessKey = text(env, 'CC_CALLBACK_AK');
+  const secretKey = text(env, 'CC_CALLBACK_SK');
+  if (accessKey !== undefined && secretKey === undefined) {
+    throw new ConfigError('CC_CALLBACK_SK', 'required with CC_CALLBACK_AK: the secret key the CC-FS signs its callbacks with');
+  }
+  if (secretKey !== undefined && accessKey === undefined) {
+    throw new ConfigError('CC_CALLBACK_AK', 'required with CC_CALLBACK_SK: the access key the CC-FS signs its callbacks with');
+  }
+  return { url, accessKey, secretKey };
+}
+
+/** ISO-8601 date-time with a zone (`Z` or `±hh:mm`); a bare date or a local time would be ambiguous. */
+function recordingIndexStart(env: Env): Date | undefined {
+  const raw = text(env, 'RECORDING_INDEX_START');
+  if (raw === undefined) return undefined;
+  const expected = 'an ISO-8601 date-time with a zone, e.g. 2026-11-01T00:00:00Z or 2026-11-01T08:00:00+08:00';
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw)) {
+    throw new ConfigError('RECORDING_INDEX_START', expected);
+  }
+  const date = new Date(raw);
+  if (Number.isNaN(date.getTime()) || date.getTime() < Date.UTC(2000, 0, 1)) throw new ConfigError('RECORDING_INDEX_START', expected);
+  return date;
 }
 
 function agentId(value: string): string {

@@ -12,8 +12,11 @@ import { AgentSessionStore } from './agent-session-store.js';
 import { Catalog, syntheticSource } from './catalog.js';
 import { authenticate, downloadAgentOprInfoFile, downloadRecord, playVoice, requireJsonBody, requestPlayVoice, type CcfsContext } from './ccfs-routes.js';
 import { handleControl, type ControlTarget } from './control-routes.js';
+import { CallbackSender } from './callback-sender.js';
+import { ExportBook } from './exports.js';
+import { downloadBillFile, queryAgentOprInfoData, queryBillData, type ExportContext } from './export-routes.js';
 import { corruptedReply, faultReply } from './fault-replies.js';
-import { FaultBook } from './faults.js';
+import { exportFaultProblem, FaultBook } from './faults.js';
 import * as gateway from './gateway-routes.js';
 import type { IncomingCall } from './incoming-call.js';
 import { IpLock } from './ip-lock.js';
@@ -60,6 +63,7 @@ function newCounters(): SimCounters {
     faultsApplied: 0,
     signIns: 0,
     forcedSignIns: 0,
+    callbacks: { sent: 0, succeeded: 0, failed: 0 },
   };
 }
 
@@ -102,7 +106,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const timeZone = options.timeZone ?? 'UTC';
   new Intl.DateTimeFormat('en-US', { timeZone }); // throws early on an unknown zone
 
-  const catalog = await Catalog.build({ accessKey, foreignAccessKey, agentId: credentials.agentId, timeZone });
+  const catalog = await Catalog.build({ accessKey, foreignAccessKey, agentId: credentials.agentId, timeZone, nowMs: clock() });
   const initialKnobs = (): SimKnobs => ({ latencyMs: options.latencyMs ?? 0, latencyByEndpoint: {}, honourRange: options.honourRange ?? true });
   const knobs: SimKnobs = initialKnobs();
   const counters = newCounters();
@@ -128,6 +132,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     onAuthFailure: () => {
       counters.authFailures += 1;
     },
+  };
+  const callbacks = new CallbackSender({
+    keys: { accessKey: options.callbackAccessKey ?? accessKey, secretKey: options.callbackSecretKey ?? secretKey },
+    retryMs: options.callbackRetryMs ?? 10 * 60_000,
+    maxAttempts: options.callbackMaxAttempts ?? 5,
+    clock,
+    counters: counters.callbacks,
+  });
+  const exportCtx: ExportContext = {
+    ...ccfsCtx,
+    timeZone,
+    exports: new ExportBook({ catalog, timeZone, clock, delayMs: () => options.exportDelayMs ?? 200, callbacks }),
   };
   const sessions = new AgentSessionStore({
     clock,
@@ -155,13 +171,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return playVoice(call, ccfsCtx);
       case 'requestPlayVoice':
       case 'downloadRecord':
-      case 'downloadAgentOprInfoFile': {
+      case 'downloadAgentOprInfoFile':
+      case 'queryBillData':
+      case 'queryAgentOprInfoData':
+      case 'downloadBillFile': {
         const auth = authenticate(call, ccfsCtx);
         if ('status' in auth) return auth;
         const refused = requireJsonBody(call, ccfsCtx);
         if (refused) return refused;
         if (endpoint === 'requestPlayVoice') return requestPlayVoice(call, auth.accessKey, ccfsCtx);
         if (endpoint === 'downloadRecord') return downloadRecord(call, auth.accessKey, ccfsCtx);
+        if (endpoint === 'queryBillData') return queryBillData(call, auth.accessKey, exportCtx);
+        if (endpoint === 'queryAgentOprInfoData') return queryAgentOprInfoData(call, auth.accessKey, exportCtx);
+        if (endpoint === 'downloadBillFile') return downloadBillFile(call, auth.accessKey, exportCtx);
         return downloadAgentOprInfoFile(call, auth.accessKey, ccfsCtx);
       }
       case 'login':
@@ -257,8 +279,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       signedInAgents: sessions.signedInAgents(),
     }),
     inject: (endpoint, fault, times) => simulator.inject(endpoint, fault, { times }),
+    injectExport: (fault, times) => simulator.injectExport(fault, { times }),
     reset: () => {
       faults.clear();
+      exportCtx.exports.clearFaults();
       simulator.resetCounters();
       ipLock.reset();
       Object.assign(knobs, initialKnobs());
@@ -352,10 +376,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       counters.faultsApplied = 0;
       counters.signIns = 0;
       counters.forcedSignIns = 0;
+      Object.assign(counters.callbacks, { sent: 0, succeeded: 0, failed: 0 });
     },
     addFile(fileName: string, spec: AddFileSpec) {
       if (fileName === '' || !Number.isInteger(spec.size) || spec.size < 0) throw new Error('addFile needs a file name and an integer size');
       catalog.addRecording({ fileName, owner: spec.accessKey ?? accessKey, callId: spec.callId, source: syntheticSource(fileName, spec) });
+      if (spec.index !== undefined) {
+        if (spec.callId === undefined) throw new Error('an indexed file needs a callId');
+        catalog.addIndexRecord(fileName, spec.callId, spec.accessKey ?? accessKey, spec.index);
+      }
+    },
+    injectExport(fault, injectOptions) {
+      const problem = exportFaultProblem(fault);
+      if (problem) throw new Error(problem);
+      exportCtx.exports.injectFault(fault, injectOptions?.times ?? 1);
+    },
+    exports() {
+      return [...exportCtx.exports.made];
+    },
+    indexRecordsBetween(fromMs, toMs) {
+      return catalog.recordIndex.filter((r) => r.owner === accessKey && r.beginMs >= fromMs && r.beginMs <= toMs).length;
     },
     async fileBytes(fileName: string) {
       const recording = catalog.recordings.get(fileName);
@@ -369,6 +409,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     async close() {
       sessions.shutdown();
+      callbacks.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

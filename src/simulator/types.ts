@@ -6,6 +6,9 @@ export type SimEndpoint =
   | 'playVoice'
   | 'downloadRecord'
   | 'downloadAgentOprInfoFile'
+  | 'queryBillData'
+  | 'queryAgentOprInfoData'
+  | 'downloadBillFile'
   | 'login'
   | 'forcelogin'
   | 'agentevent'
@@ -19,6 +22,9 @@ export const SIM_ENDPOINTS: readonly SimEndpoint[] = [
   'playVoice',
   'downloadRecord',
   'downloadAgentOprInfoFile',
+  'queryBillData',
+  'queryAgentOprInfoData',
+  'downloadBillFile',
   'login',
   'forcelogin',
   'agentevent',
@@ -33,11 +39,60 @@ export const DOWNLOAD_ENDPOINTS: readonly SimEndpoint[] = [
   'playVoice',
   'downloadRecord',
   'downloadAgentOprInfoFile',
+  'downloadBillFile',
   'recordfiledownloadEx',
   'videofiledownload',
 ];
 
-export const CCFS_ENDPOINTS: readonly SimEndpoint[] = ['requestPlayVoice', 'playVoice', 'downloadRecord', 'downloadAgentOprInfoFile'];
+export const CCFS_ENDPOINTS: readonly SimEndpoint[] = [
+  'requestPlayVoice',
+  'playVoice',
+  'downloadRecord',
+  'downloadAgentOprInfoFile',
+  'queryBillData',
+  'queryAgentOprInfoData',
+  'downloadBillFile',
+];
+
+/** Faults of the next exports (queryBillData / queryAgentOprInfoData), for ingestion tests. */
+export type ExportFault =
+  /** The file is generated but no callback is sent (the subgraph must poll). */
+  | { type: 'noCallback' }
+  /** The zip's compressed data is scrambled (still starts like a zip). */
+  | { type: 'brokenZip' }
+  /** The record CSV inflates to `inflatedBytes` (default 16 MiB) from a small zip. */
+  | { type: 'oversizedZip'; inflatedBytes?: number }
+  /** Lines with a wrong column count, a bad date, a 10 KB field, an unclosed quote, a 100 KB line. */
+  | { type: 'hostileRows' }
+  /** The file takes this long to be generated (downloads answer 0300011 until then). */
+  | { type: 'slowFile'; readyAfterMs: number };
+
+/** What the simulator generated for one export request. */
+export interface ExportInfo {
+  kind: 'bill' | 'agentOpr';
+  fileName: string;
+  responseId: string;
+  owner: string;
+  beginMs: number;
+  endMs: number;
+  requestedAtMs: number;
+  readyAtMs: number;
+  /** Good record-index rows (bill) or agentOprInfo rows in the file. */
+  records: number;
+  /** Hostile lines in the file, by the reason a reader should skip them. */
+  hostileCounts: Record<string, number>;
+  fault: ExportFault | undefined;
+}
+
+/** A recording-index record of a file added with addFile. */
+export interface IndexSpec {
+  beginMs: number;
+  endMs?: number;
+  agentId?: string;
+  callerNo?: string;
+  calleeNo?: string;
+  callType?: number;
+}
 
 export type SimFault =
   /** CC-FS JSON error (HTTP 200) / CC-Gateway retcode JSON. */
@@ -107,6 +162,15 @@ export interface SimulatorOptions {
   clock?: () => number;
   /** Accepted |now − auth-v2 timestamp|, default 15 min. */
   maxClockSkewMs?: number;
+  /** The keys callbacks are signed with; default accessKey / secretKey. */
+  callbackAccessKey?: string;
+  callbackSecretKey?: string;
+  /** How long an export takes to be generated (then it is served and the callback is sent). Default 200. */
+  exportDelayMs?: number;
+  /** A failed callback is sent again after this long (the platform: 10 minutes). Default 600000. */
+  callbackRetryMs?: number;
+  /** Callback attempts per file. Default 5. */
+  callbackMaxAttempts?: number;
   /** More than this many auth failures from one IP within authFailureWindowMs ⇒ 403. Default 20. */
   authFailureLimit?: number;
   /** Default 60000. */
@@ -163,6 +227,8 @@ export interface SimCounters {
   signIns: number;
   /** Forced sign-ins answered with success (PUT …/forcelogin): each one may have thrown another client's session out. */
   forcedSignIns: number;
+  /** Callbacks to callBackURLs. */
+  callbacks: { sent: number; succeeded: number; failed: number };
 }
 
 export interface SimKnobs {
@@ -188,6 +254,8 @@ export interface AddFileSpec {
   kind?: 'wav' | 'bytes';
   /** Also make it a recording of this call (downloadRecord by callId). */
   callId?: string;
+  /** Also list it in the recording index (needs callId). */
+  index?: IndexSpec;
   /** Owner, default the simulator's access key. */
   accessKey?: string;
 }
@@ -231,6 +299,12 @@ export interface Simulator {
   /** 'streamClosed' (StreamClosedEvent). */
   events: EventEmitter;
   addFile(fileName: string, spec: AddFileSpec): void;
+  /** The next `times` exports (default 1) get this fault. */
+  injectExport(fault: ExportFault, options?: { times?: number }): void;
+  /** Every export made so far, in order. */
+  exports(): ExportInfo[];
+  /** How many recording-index records of the default account began in [fromMs, toMs]. */
+  indexRecordsBetween(fromMs: number, toMs: number): number;
   /** The bytes a download of this recording file delivers (for byte-exact assertions; small files). */
   fileBytes(fileName: string): Promise<Buffer>;
   /** Whether the agent has a live session now. */

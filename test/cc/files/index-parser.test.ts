@@ -123,6 +123,9 @@ describe('the agent operation store', () => {
       requestPlayVoice: unused,
       playVoice: unused,
       downloadRecord: unused,
+      queryBillData: unused,
+      queryAgentOprInfoData: unused,
+      downloadBillFile: unused,
       downloadAgentOprInfoFile: async (): Promise<UpstreamDownload> => ({
         stream: body(),
         statusCode: 200,

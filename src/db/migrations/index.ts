@@ -1,0 +1,14 @@
+/**
+ * The migrations, in code (so they run from dist/ too, where no migration folder is read). Names
+ * sort in the order they run; a migration, once released, never changes: add the next one.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import * as recordingIndex from './0001-recording-index.js';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-recording-index': recordingIndex,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};
