@@ -10,7 +10,7 @@ import { startServer } from './server.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createRedisTokenCache, tokenCacheNamespace } from './data/playback-grants/redis-token-cache.js';
-import { createPooledGateway, createRedisLeaseStore, defaultRelayUrl } from './agent-pool/index.js';
+import { createPooledGateway, defaultRelayUrl, openLeaseStore } from './agent-pool/index.js';
 import { startSimulator, type Simulator } from './simulator/simulator.js';
 import { printBanner, shouldPrintBanner } from './banner.js';
 
@@ -46,14 +46,11 @@ async function main(): Promise<void> {
 
   // With a shared store the service agents are a pool that the replicas lease; without one, this
   // process is the only one and signs in as the first agent (src/cc/index.ts).
-  const leaseStore =
-    config.gateway === undefined || config.redisUrl === undefined
-      ? undefined
-      : createRedisLeaseStore({ url: config.redisUrl, namespace: config.gateway.baseUrl });
+  const leaseStore = await openLeaseStore(config, logger);
   const pooled = leaseStore && config.gateway ? createPooledGateway(config, config.gateway, { store: leaseStore, logger, metrics }) : undefined;
   const clients = createCcClients(pooled ? { ...config, gateway: undefined } : config, { logger, metrics });
   if (!pooled && (config.gateway?.agents.length ?? 0) > 1) {
-    logger.warn({ agents: config.gateway?.agents.length }, 'CC_GATEWAY_AGENTS without a shared store (REDIS_URL): this process signs in as the first agent only');
+    logger.warn({ agents: config.gateway?.agents.length }, 'CC_GATEWAY_AGENTS without a shared store (DATABASE_URL or REDIS_URL): this process signs in as the first agent only');
   }
   const tokenCache =
     config.redisUrl === undefined || config.ccfs === undefined

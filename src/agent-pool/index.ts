@@ -1,8 +1,8 @@
 /**
  * Wiring of the CC-Gateway agent pool (several replicas, CC_GATEWAY_AGENTS, a shared lease store):
  * the gateway transport, a session per agent this replica takes, the relay both ways, and the
- * GatewayApi the rest of the subgraph uses. Without a shared store the pool is not used: one
- * process signs in as the first agent (src/cc/index.ts), as before.
+ * GatewayApi the rest of the subgraph uses. Without a shared store (PostgreSQL, else Redis) the pool
+ * is not used: one process signs in as the first agent (src/cc/index.ts), as before.
  */
 import os from 'node:os';
 import type express from 'express';
@@ -20,6 +20,10 @@ import { PooledGateway } from './pooled-gateway.js';
 import { createRelayAuth } from './relay-auth.js';
 import { RelayClient } from './relay-client.js';
 import { createRelayRoute } from './relay-route.js';
+import { openDatabase } from '../db/connection.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createPostgresLeaseStore } from './postgres-lease-store.js';
+import { createRedisLeaseStore } from './redis-lease-store.js';
 
 export interface AgentPoolTuning extends Partial<TransportTimeouts> {
   retry?: RetryPolicy;
@@ -117,6 +121,29 @@ export function defaultRelayUrl(config: Config, boundPort: number): string {
   return `http://${address ?? '127.0.0.1'}:${boundPort}`;
 }
 
+/**
+ * The store the replicas share for agent leases: PostgreSQL when DATABASE_URL is set (its own small
+ * pool of connections; the schema is migrated first), else Redis when REDIS_URL is set, else none
+ * (one process: no pool).
+ */
+export async function openLeaseStore(config: Config, logger: Logger): Promise<LeaseStore | undefined> {
+  if (config.gateway === undefined) return undefined;
+  const namespace = config.gateway.baseUrl;
+  if (config.database.url !== undefined) {
+    const handle = openDatabase(config.database, { logger, maxConnections: 2 });
+    try {
+      await migrateToLatest(handle);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    return createPostgresLeaseStore({ db: handle.db, namespace, onClose: () => handle.close() });
+  }
+  if (config.redisUrl !== undefined) return createRedisLeaseStore({ url: config.redisUrl, namespace });
+  return undefined;
+}
+
 export { AgentPool, type AgentPoolStatus } from './agent-pool.js';
 export type { AgentLease, LeaseHolder, LeaseStore } from './lease-store.js';
 export { createRedisLeaseStore } from './redis-lease-store.js';
+export { createPostgresLeaseStore } from './postgres-lease-store.js';

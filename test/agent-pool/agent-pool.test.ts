@@ -11,6 +11,7 @@ import { startSimulator } from '../../src/simulator/simulator.js';
 import type { Simulator } from '../../src/simulator/types.js';
 import { eventually } from '../support/eventually.js';
 import { onServer, postGraphQL } from '../support/graphql-client.js';
+import { startPostgres } from '../support/postgres.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { spawnSubgraph } from '../support/subgraph-process.js';
 import { metricValue, POOL_AGENTS, poolEnv, processEnv, REFERENCE_AGENT, referenceGatewayBytes, startPooledReplica, type PooledReplica } from './pool-harness.js';
@@ -171,24 +172,29 @@ describe('agent pool: two agents, three replicas, one Redis', () => {
   });
 });
 
-describe('agent pool: a holder that crashes', () => {
-  let redis: TestRedis;
+describe.each(['redis', 'postgres'] as const)('agent pool in %s: a holder that crashes', (storeKind) => {
+  let store: { url: string; stop(): Promise<void> };
   let sim: Simulator;
   let survivor: PooledReplica | undefined;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    if (storeKind === 'redis') {
+      store = await startRedis();
+    } else {
+      const cluster = await startPostgres();
+      store = { url: await cluster.createDatabase(), stop: () => cluster.stop() };
+    }
     // The platform ends a session 4 s after its last poll (2 minutes on a real CC-Gateway).
     sim = await startSimulator({ agents: [POOL_AGENTS[0]!], pollWaitMs: 500, idleSignOutMs: 4_000 });
-  });
+  }, 60_000);
   afterAll(async () => {
     await survivor?.stop();
     await sim?.close();
-    await redis?.stop();
-  });
+    await store?.stop();
+  }, 60_000);
 
   it('leaves a lease that expires; the agent is taken over without a forced sign-in once the platform ended the silent session', async () => {
-    const env = poolEnv(sim, redis.url, [POOL_AGENTS[0]!], 3);
+    const env = poolEnv(sim, store.url, [POOL_AGENTS[0]!], 3);
     const crashing = await spawnSubgraph(sim, { withGateway: false, env: { ...processEnv(env), LOG_LEVEL: 'silent' } });
     try {
       await eventually(async () => {

@@ -6,7 +6,7 @@
  */
 import { loadConfig, type Config, type Env } from '../../src/config.js';
 import { createCcClients, type CcClients } from '../../src/cc/index.js';
-import { createPooledGateway, createRedisLeaseStore, type PooledGatewayWiring } from '../../src/agent-pool/index.js';
+import { createPooledGateway, openLeaseStore, type PooledGatewayWiring } from '../../src/agent-pool/index.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
@@ -21,8 +21,11 @@ export const POOL_AGENTS: SimAgent[] = [
 /** Not in the pool: fetches reference bytes straight from the simulator. */
 export const REFERENCE_AGENT: SimAgent = { agentId: '4979', password: 'reference-pw', phone: '40040' };
 
-/** The simulator's environment with a pool instead of its single agent, and Redis for the leases (one link key for all replicas). */
-export function poolEnv(sim: Simulator, redisUrl: string, agents: SimAgent[] = POOL_AGENTS, leaseSeconds = 6): Env {
+/**
+ * The simulator's environment with a pool instead of its single agent, and the lease store: a
+ * redis:// URL (REDIS_URL) or a postgres:// one (DATABASE_URL). One link key for all replicas.
+ */
+export function poolEnv(sim: Simulator, storeUrl: string, agents: SimAgent[] = POOL_AGENTS, leaseSeconds = 6): Env {
   const env = simulatorEnv(sim);
   delete env.CC_GATEWAY_AGENT_ID;
   delete env.CC_GATEWAY_PASSWORD;
@@ -30,7 +33,7 @@ export function poolEnv(sim: Simulator, redisUrl: string, agents: SimAgent[] = P
   return {
     ...env,
     CC_GATEWAY_AGENTS: agents.map((agent) => `${agent.agentId}:${agent.password}:${agent.phone}`).join(','),
-    REDIS_URL: redisUrl,
+    ...(storeUrl.startsWith('redis') ? { REDIS_URL: storeUrl } : { DATABASE_URL: storeUrl }),
     CC_GATEWAY_LEASE_SECONDS: String(leaseSeconds),
   };
 }
@@ -49,7 +52,7 @@ export interface PooledReplica {
 export async function startPooledReplica(name: string, env: Env): Promise<PooledReplica> {
   const config = loadConfig(env);
   const metrics = createMetrics();
-  const store = createRedisLeaseStore({ url: config.redisUrl!, namespace: config.gateway!.baseUrl });
+  const store = (await openLeaseStore(config, silentLogger))!;
   const pooled = createPooledGateway(config, config.gateway!, {
     store,
     logger: silentLogger,
