@@ -135,6 +135,8 @@ export interface Config {
   playbackTokenReuseMarginSeconds: number;
   /** Shares the playback token cache among replicas (redis:// or rediss://). */
   redisUrl: string | undefined;
+  /** A token cache lookup that Redis has not answered within this counts as a miss. */
+  redisCommandTimeoutMs: number;
   /** How long a replica's claim on a pool agent lasts without being renewed (renewed every third of it). */
   agentLeaseSeconds: number;
   /** How the other replicas reach this one (gateway downloads relayed to the agent holder); undefined: this host's address. */
@@ -293,6 +295,7 @@ export function loadConfig(env: Env = process.env): Config {
     httpKeepAliveTimeoutSeconds: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 290),
     playbackTokenReuseMarginSeconds: integer(env, 'PLAYBACK_TOKEN_REUSE_MARGIN_SECONDS', 300, 300, 1500),
     redisUrl: redisUrl(env),
+    redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 500, 50, 10_000),
     agentLeaseSeconds: integer(env, 'CC_GATEWAY_LEASE_SECONDS', 30, 3, 600),
     internalBaseUrl: optionalHttpUrl(env, 'INTERNAL_BASE_URL'),
     logLevel: logLevel(env, nodeEnv),

@@ -59,6 +59,7 @@ async function main(): Promise<void> {
           url: config.redisUrl,
           namespace: tokenCacheNamespace(config.ccfs),
           reuseMarginSeconds: config.playbackTokenReuseMarginSeconds,
+          commandTimeoutMs: config.redisCommandTimeoutMs,
           logger,
         });
   const server = await startServer(

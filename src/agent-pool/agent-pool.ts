@@ -1,7 +1,7 @@
 /**
- * This replica's part in the CC-Gateway agent pool. Every round (a third of the lease time, at most
- * 5 s) it either renews the lease on the agent it holds, or, holding none, tries to take a free
- * one. Holding an agent, it keeps that agent's session (sign-in without ever forcing, event poll,
+ * This replica's part in the CC-Gateway agent pool. Every round it either renews the lease on the
+ * agent it holds (every third of the lease time, at most 5 s), or, holding none, tries to take a
+ * free one (every 2 s at most, so that an agent given back is taken over within seconds). Holding an agent, it keeps that agent's session (sign-in without ever forcing, event poll,
  * Guid rotation); without one, gateway downloads are relayed through a replica that has one.
  *
  * - Giving back (stop): sign the agent out first, then release the lease, so the next holder's
@@ -68,10 +68,12 @@ export class AgentPool {
   private lastWarning = 0;
   private readonly agentIds: string[];
   private readonly roundMs: number;
+  private readonly seekMs: number;
 
   constructor(private readonly options: AgentPoolOptions) {
     this.agentIds = options.agents.map((agent) => agent.agentId);
     this.roundMs = Math.min(Math.floor(options.leaseTtlMs / 3), 5_000);
+    this.seekMs = Math.min(this.roundMs, 2_000);
     options.metrics.agentPoolSize.set(this.agentIds.length);
     options.metrics.agentPoolFree.set(this.agentIds.length);
     for (const agentId of this.agentIds) options.metrics.agentPoolHeld.set({ agent_id: agentId }, 0);
@@ -134,7 +136,7 @@ export class AgentPool {
     this.round = this.round.then(async () => {
       if (this.stopped) return;
       await this.oneRound();
-      if (!this.stopped) this.timer = setTimeout(() => void this.runRound(), this.roundMs).unref();
+      if (!this.stopped) this.timer = setTimeout(() => void this.runRound(), this.held ? this.roundMs : this.seekMs).unref();
     });
     return this.round;
   }

@@ -1,5 +1,5 @@
 /**
- * CC_GATEWAY_AGENTS, CC_GATEWAY_LEASE_SECONDS and INTERNAL_BASE_URL: the pool is read in order, the
+ * The scale-out variables. CC_GATEWAY_AGENTS, CC_GATEWAY_LEASE_SECONDS and INTERNAL_BASE_URL: the pool is read in order, the
  * single-agent variables remain a pool of one, and every refusal names the variable and the entry
  * by position without ever quoting a password.
  */
@@ -66,5 +66,11 @@ describe('CC_GATEWAY_AGENTS', () => {
     expect(config.internalBaseUrl).toBe('http://10.0.0.5:4001');
     expect(refusal({ CC_GATEWAY_LEASE_SECONDS: '2' }).variable).toBe('CC_GATEWAY_LEASE_SECONDS');
     expect(refusal({ INTERNAL_BASE_URL: '10.0.0.5:4001' }).variable).toBe('INTERNAL_BASE_URL');
+  });
+
+  it('reads REDIS_COMMAND_TIMEOUT_MS (50–10000, default 500)', () => {
+    expect(loadConfig({}).redisCommandTimeoutMs).toBe(500);
+    expect(loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '2000' }).redisCommandTimeoutMs).toBe(2000);
+    expect(refusal({ REDIS_COMMAND_TIMEOUT_MS: '10' }).variable).toBe('REDIS_COMMAND_TIMEOUT_MS');
   });
 });
