@@ -64,6 +64,7 @@ function newCounters(): SimCounters {
     signIns: 0,
     forcedSignIns: 0,
     callbacks: { sent: 0, succeeded: 0, failed: 0 },
+    lastTraceparent: {},
   };
 }
 
@@ -206,6 +207,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   /** The life of one simulated call: count, read, wait, maybe fault, answer, stream, report. */
   async function serveEndpoint(endpoint: SimEndpoint, agentId: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
     counters.calls[endpoint] += 1;
+    const traceparent = req.headers.traceparent;
+    if (typeof traceparent === 'string') counters.lastTraceparent[endpoint] = traceparent;
+    else delete counters.lastTraceparent[endpoint];
     counters.inFlight[endpoint] += 1;
     counters.peakInFlight[endpoint] = Math.max(counters.peakInFlight[endpoint], counters.inFlight[endpoint]);
     const gone = new AbortController();
@@ -377,6 +381,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       counters.signIns = 0;
       counters.forcedSignIns = 0;
       Object.assign(counters.callbacks, { sent: 0, succeeded: 0, failed: 0 });
+      counters.lastTraceparent = {};
     },
     addFile(fileName: string, spec: AddFileSpec) {
       if (fileName === '' || !Number.isInteger(spec.size) || spec.size < 0) throw new Error('addFile needs a file name and an integer size');
