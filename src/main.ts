@@ -1,7 +1,9 @@
 /**
  * `npm start`: configuration → (embedded simulator when no CC platform is configured) → CC clients →
- * the HTTP server. On SIGTERM / SIGINT: stop accepting, let running streams finish for up to
- * SHUTDOWN_GRACE_SECONDS, sign the service agent out, exit 0. A second SIGINT exits at once.
+ * the database (migrated) → the HTTP server → the recording-index ingestion. On SIGTERM / SIGINT:
+ * stop accepting, let running streams finish for up to SHUTDOWN_GRACE_SECONDS, stop the ingestion
+ * (a file in progress commits or rolls back), sign the service agent out, close the database,
+ * exit 0. A second SIGINT exits at once.
  */
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -12,6 +14,9 @@ import { createMetrics } from './observability/metrics.js';
 import { createRedisTokenCache, tokenCacheNamespace } from './data/playback-grants/redis-token-cache.js';
 import { createPooledGateway, defaultRelayUrl, openLeaseStore } from './agent-pool/index.js';
 import { startSimulator, type Simulator } from './simulator/simulator.js';
+import { openDatabase } from './db/connection.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createIngestion } from './ingest/index.js';
 import { printBanner, shouldPrintBanner } from './banner.js';
 
 /** After the grace period, sign-out and closing get this long before the process gives up. */
@@ -33,7 +38,14 @@ async function main(): Promise<void> {
 
   let simulator: Simulator | undefined;
   if (config.simulator) {
-    simulator = await startSimulator({ timeZone: config.ccTimeZone });
+    simulator = await startSimulator({
+      timeZone: config.ccTimeZone,
+      // The simulator signs its callbacks with the keys this server verifies them with.
+      ...(config.callback.accessKey === undefined ? {} : { callbackAccessKey: config.callback.accessKey }),
+      ...(config.callback.secretKey === undefined ? {} : { callbackSecretKey: config.callback.secretKey }),
+      // A failed callback is sent again after 30 s (the platform: 10 minutes).
+      callbackRetryMs: 30_000,
+    });
     const { accessKey, secretKey, agentId, password, phone } = simulator.credentials;
     config = {
       ...config,
@@ -44,9 +56,12 @@ async function main(): Promise<void> {
     };
   }
 
+  const database = openDatabase(config.database, { logger });
+  const migrated = await migrateToLatest(database);
+  logger.info({ database: database.description, applied: migrated.applied }, 'database ready');
   // With a shared store the service agents are a pool that the replicas lease; without one, this
   // process is the only one and signs in as the first agent (src/cc/index.ts).
-  const leaseStore = await openLeaseStore(config, logger);
+  const leaseStore = openLeaseStore(config, database);
   const pooled = leaseStore && config.gateway ? createPooledGateway(config, config.gateway, { store: leaseStore, logger, metrics }) : undefined;
   const clients = createCcClients(pooled ? { ...config, gateway: undefined } : config, { logger, metrics });
   if (!pooled && (config.gateway?.agents.length ?? 0) > 1) {
@@ -62,9 +77,22 @@ async function main(): Promise<void> {
           commandTimeoutMs: config.redisCommandTimeoutMs,
           logger,
         });
+  const ingestion = createIngestion({
+    config,
+    handle: database,
+    ccfs: clients.ccfs,
+    logger,
+    metrics,
+    // In simulator mode the sample index is in the database within seconds.
+    ...(config.simulator
+      ? { tuning: { tickMs: 1_000, pollBackoff: { baseDelayMs: 1_000, maxDelayMs: 10_000 }, retryBackoff: { baseDelayMs: 2_000, maxDelayMs: 30_000 } } }
+      : {}),
+  });
   const server = await startServer(
     {
       config,
+      database,
+      ingestion,
       ccfs: clients.ccfs,
       gateway: pooled?.gateway ?? clients.gateway,
       agentSession: pooled ? undefined : clients.session,
@@ -82,6 +110,7 @@ async function main(): Promise<void> {
   });
   // Pooled: take a free agent if there is one (else relay gateway downloads through a holder).
   void pooled?.start(defaultRelayUrl(config, port));
+  await ingestion.start();
   logger.info({ port, publicBaseUrl: config.publicBaseUrl, simulator: config.simulator }, 'listening');
   if (shouldPrintBanner(config)) printBanner(config, simulator);
 
@@ -106,8 +135,10 @@ async function main(): Promise<void> {
       await pooled?.drain(); // the other replicas stop relaying gateway downloads here
       const drained = await server.close(graceSeconds * 1000);
       logger.info(drained, drained.graceful ? 'requests finished' : 'grace period over: cut the requests still running');
+      await ingestion.stop();
       await pooled?.close(); // signs the pool agent out, then gives its lease back
       await clients.close(); // signs the service agent out
+      await database.close();
       await tokenCache?.close();
       await simulator?.close();
       logger.info('stopped');

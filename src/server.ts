@@ -25,6 +25,8 @@ import { notFound, serviceIndex } from './http/service-index.js';
 import { trackForShutdown, type DrainResult } from './http/graceful-shutdown.js';
 import { applyKeepAlive } from './http/keep-alive.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import type { DatabaseHandle } from './db/connection.js';
+import type { Ingestion } from './ingest/index.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 
 export interface ServerDeps {
@@ -38,6 +40,10 @@ export interface ServerDeps {
   tokenCache?: TokenCache;
   /** With a CC-Gateway agent pool: /readyz reports it, and other replicas' relayed downloads are served. */
   agentPool?: { status(): AgentPoolReport; relayRoute: express.Router };
+  /** The recording-index database (read side: `database.reader`). */
+  database?: DatabaseHandle;
+  /** The write side: POST /cc/callback, agent-operation index requests, the ingestion loop. */
+  ingestion?: Ingestion;
 }
 
 export interface RunningServer {
@@ -81,6 +87,8 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   );
   app.get('/metrics', metricsEndpoint(metrics.registry));
   if (deps.agentPool) app.use(deps.agentPool.relayRoute);
+  // POST /cc/callback reads its own raw body (the signature covers the exact bytes).
+  if (deps.ingestion) app.use(deps.ingestion.callbackRoute);
 
   // One token cache for both: GraphQL hands tokens out, the media route renews those the platform forgot.
   const tokenCache = deps.tokenCache ?? createMemoryTokenCache({ reuseMarginSeconds: config.playbackTokenReuseMarginSeconds });

@@ -20,8 +20,7 @@ import { PooledGateway } from './pooled-gateway.js';
 import { createRelayAuth } from './relay-auth.js';
 import { RelayClient } from './relay-client.js';
 import { createRelayRoute } from './relay-route.js';
-import { openDatabase } from '../db/connection.js';
-import { migrateToLatest } from '../db/migrate.js';
+import type { DatabaseHandle } from '../db/connection.js';
 import { createPostgresLeaseStore } from './postgres-lease-store.js';
 import { createRedisLeaseStore } from './redis-lease-store.js';
 
@@ -122,23 +121,14 @@ export function defaultRelayUrl(config: Config, boundPort: number): string {
 }
 
 /**
- * The store the replicas share for agent leases: PostgreSQL when DATABASE_URL is set (its own small
- * pool of connections; the schema is migrated first), else Redis when REDIS_URL is set, else none
- * (one process: no pool).
+ * The store the replicas share for agent leases: PostgreSQL when the recording-index database is
+ * PostgreSQL (DATABASE_URL; its handle is shared, the `agent_lease` table comes with its
+ * migrations), else Redis when REDIS_URL is set, else none (one process: no pool).
  */
-export async function openLeaseStore(config: Config, logger: Logger): Promise<LeaseStore | undefined> {
+export function openLeaseStore(config: Config, database: Pick<DatabaseHandle, 'dialect' | 'db'> | undefined): LeaseStore | undefined {
   if (config.gateway === undefined) return undefined;
   const namespace = config.gateway.baseUrl;
-  if (config.database.url !== undefined) {
-    const handle = openDatabase(config.database, { logger, maxConnections: 2 });
-    try {
-      await migrateToLatest(handle);
-    } catch (error) {
-      await handle.close();
-      throw error;
-    }
-    return createPostgresLeaseStore({ db: handle.db, namespace, onClose: () => handle.close() });
-  }
+  if (database?.dialect === 'postgres') return createPostgresLeaseStore({ db: database.db, namespace });
   if (config.redisUrl !== undefined) return createRedisLeaseStore({ url: config.redisUrl, namespace });
   return undefined;
 }

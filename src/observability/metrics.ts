@@ -55,6 +55,46 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
       registers,
     }),
+    indexWindowsAsked: new Counter({
+      name: 'recording_index_windows_asked_total',
+      help: 'queryBillData calls for recording-index windows, by result (ok, or the CC error kind)',
+      labelNames: ['result'] as const,
+      registers,
+    }),
+    indexFiles: new Counter({
+      name: 'recording_index_files_total',
+      help: 'Recording-index file attempts by outcome: ingested, not_ready (polled, not there yet), download_failed, refused (content refused: the window is asked again), gave_up (never appeared), duplicate',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    indexRowsIngested: new Counter({
+      name: 'recording_index_rows_ingested_total',
+      help: 'Recording-index rows written by committed ingestions',
+      registers,
+    }),
+    indexRowsSkipped: new Counter({
+      name: 'recording_index_rows_skipped_total',
+      help: 'Recording-index lines skipped, by reason (column_count, bad_date, field_too_long, line_too_long, broken_quoting, missing_id, bad_value)',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    indexIngestDuration: new Histogram({
+      name: 'recording_index_ingest_duration_seconds',
+      help: 'From the first byte of a recording-index download to its committed transaction',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers,
+    }),
+    indexCoverageTo: new Gauge({
+      name: 'recording_index_coverage_to_seconds',
+      help: 'recordingIndexCoverage.to as Unix seconds (calls that began before it are ingested); 0 before the first ingestion',
+      registers,
+    }),
+    ccCallbacks: new Counter({
+      name: 'cc_callbacks_total',
+      help: 'POST /cc/callback by result: stored (a file we asked for), unknown_file, unauthorized, bad_request, too_large, error',
+      labelNames: ['result'] as const,
+      registers,
+    }),
     guidRotations: new Counter({
       name: 'cc_agent_guid_rotations_total',
       help: 'Guid rotations followed on the CC-Gateway session',

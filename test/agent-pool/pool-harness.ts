@@ -8,6 +8,8 @@ import { loadConfig, type Config, type Env } from '../../src/config.js';
 import { createCcClients, type CcClients } from '../../src/cc/index.js';
 import { createPooledGateway, openLeaseStore, type PooledGatewayWiring } from '../../src/agent-pool/index.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { openDatabase } from '../../src/db/connection.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import type { SimAgent, Simulator } from '../../src/simulator/types.js';
@@ -52,7 +54,10 @@ export interface PooledReplica {
 export async function startPooledReplica(name: string, env: Env): Promise<PooledReplica> {
   const config = loadConfig(env);
   const metrics = createMetrics();
-  const store = (await openLeaseStore(config, silentLogger))!;
+  // As main.ts: the recording-index database when it is PostgreSQL (migrated), else Redis.
+  const database = config.database.url === undefined ? undefined : openDatabase(config.database, { maxConnections: 2 });
+  if (database) await migrateToLatest(database);
+  const store = openLeaseStore(config, database)!;
   const pooled = createPooledGateway(config, config.gateway!, {
     store,
     logger: silentLogger,
@@ -83,6 +88,7 @@ export async function startPooledReplica(name: string, env: Env): Promise<Pooled
         await server.close(5_000);
         await pooled.close();
         await clients.close();
+        await database?.close();
       })()),
   };
 }
