@@ -7,7 +7,8 @@
  * be sending a request on one at that very moment, and a connection closed under it loses the
  * request (a 502 for a POST, which routers do not resend). A connection is closed after its next
  * response instead (`Connection: close`, which the client reads before reusing it), or by the
- * client; what is still idle once the requests finished gets a short last moment, then closes.
+ * client. While a router keeps sending on connections it had open, the drain waits (up to the
+ * deadline); once no request has come for a second, what is still idle is closed.
  * New connections are refused at once, which a router safely retries elsewhere: nothing was sent.
  */
 import type http from 'node:http';
@@ -28,13 +29,14 @@ export interface GracefulShutdown {
   drain(graceMs: number): Promise<DrainResult>;
 }
 
-/** After the last request finished: how long idle connections may still be used once or closed by their client. */
-const IDLE_LAST_MOMENT_MS = 1_000;
+/** Idle connections are closed once no request has arrived for this long (a router has stopped using them). */
+const QUIET_MS = 1_000;
 
 export function trackForShutdown(server: http.Server): GracefulShutdown {
   let shuttingDown = false;
   let inFlight = 0;
   let connections = 0;
+  let lastRequestAt = 0;
   let draining: Promise<DrainResult> | undefined;
   const waiters = new Set<() => void>();
   const wake = () => {
@@ -52,6 +54,7 @@ export function trackForShutdown(server: http.Server): GracefulShutdown {
   // Before the application's own listener, which may answer (and send the headers) synchronously.
   server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
     inFlight += 1;
+    lastRequestAt = Date.now();
     // Requests that still arrive on an open keep-alive connection are served, then the connection closes.
     if (shuttingDown && !res.headersSent) res.setHeader('connection', 'close');
     res.once('close', () => {
@@ -84,9 +87,10 @@ export function trackForShutdown(server: http.Server): GracefulShutdown {
     // keep-alive connections at once, the race described above.
     const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
     let graceful = await until(() => inFlight === 0, deadline);
-    if (graceful) {
-      // The last moment may bring one more request on an idle connection: it is served too.
-      await until(() => connections === 0, Math.min(deadline, Date.now() + IDLE_LAST_MOMENT_MS));
+    // Requests still arrive on the connections a router had open: each is served (then its
+    // connection closes). Done when every connection is gone, or all is quiet for QUIET_MS.
+    while (graceful && connections > 0 && Date.now() - lastRequestAt < QUIET_MS && Date.now() < deadline) {
+      await until(() => connections === 0, Math.min(deadline, lastRequestAt + QUIET_MS));
       graceful = await until(() => inFlight === 0, deadline);
     }
     const cut = graceful ? 0 : inFlight;

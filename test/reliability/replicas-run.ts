@@ -8,12 +8,12 @@
  * - gateway audio and video download from every replica, byte for byte against the simulator's own
  *   bytes, with zero forced sign-ins (the third replica relays through a holder);
  * - no request that reached nginx fails, except downloads cut mid-stream as broken transfers;
- * - the agent the stopped replica held is taken over by a live one within the lease time.
- *
- * The recording index (asked once per window, ingested once) is not part of it yet: its ingestion
- * is not wired into src/main.ts on this branch.
+ * - the agent the stopped replica held is taken over by a live one within the lease time;
+ * - the recording index (a window every 10 s, all replicas running the ingestion loop on the one
+ *   PostgreSQL) is asked of the CC-FS once per window and each file downloaded and ingested once.
  */
 import http from 'node:http';
+import pg from 'pg';
 import { syntheticBytes } from '../../src/simulator/simulator.js';
 import { referenceGatewayBytes } from '../agent-pool/pool-harness.js';
 import { onServer } from '../support/graphql-client.js';
@@ -95,6 +95,7 @@ async function stopAndRestartAHolder(stack: ReplicaStack): Promise<Takeover> {
   const agentId = statuses[index]!.heldAgentId!;
   const others = stack.replicas.filter((replica) => replica !== victim);
   const stopped = Date.now();
+  process.stderr.write(`SIGTERM ${victim.name} at ${new Date(stopped).toTimeString().slice(0, 8)}\n`);
   let takenBy: string | undefined;
   const watching = pollUntil(
     async () => {
@@ -117,6 +118,35 @@ async function stopAndRestartAHolder(stack: ReplicaStack): Promise<Takeover> {
   await victim.start();
   await pollUntil(async () => (await victim.status())?.ready === true, 30_000, 100);
   return { stoppedReplica: victim.name, agentId, takeoverMs, takenBy, exitMs, restartMs: Date.now() - restarting };
+}
+
+interface IndexFigures {
+  windows: number;
+  windowsIngested: number;
+  /** Windows asked at least once, and queryBillData calls recorded for all windows. */
+  windowsAsked: number;
+  asks: number;
+  filesIngested: number;
+  recordings: number;
+}
+
+/** The recording index in PostgreSQL: windows and their asks, files and their downloads. */
+async function recordingIndex(databaseUrl: string): Promise<IndexFigures> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const one = async (query: string): Promise<number> => Number((await client.query<{ n: string }>(query)).rows[0]?.n ?? 0);
+    return {
+      windows: await one('select count(*) as n from index_window'),
+      windowsIngested: await one("select count(*) as n from index_window where state = 'ingested'"),
+      windowsAsked: await one('select count(*) as n from index_window where attempts > 0'),
+      asks: await one('select coalesce(sum(attempts), 0) as n from index_window'),
+      filesIngested: await one("select count(*) as n from export_file where kind = 'record' and state = 'ingested'"),
+      recordings: await one('select count(*) as n from recording'),
+    };
+  } finally {
+    await client.end();
+  }
 }
 
 async function run(stack: ReplicaStack): Promise<Record<string, boolean>> {
@@ -176,6 +206,20 @@ async function run(stack: ReplicaStack): Promise<Record<string, boolean>> {
   }
   after.destroy();
 
+  // The replicas keep planning a window every 10 s: wait for a moment when no ask or download is
+  // under way. A window asked twice, or a file downloaded by two replicas, never gets there.
+  let index = await recordingIndex(stack.databaseUrl);
+  let bills = { asked: 0, downloads: 0 };
+  const indexConsistent = await pollUntil(
+    async () => {
+      bills = { asked: sim.counters.calls.queryBillData, downloads: sim.counters.calls.downloadBillFile };
+      index = await recordingIndex(stack.databaseUrl);
+      return index.asks === index.windowsAsked && bills.asked === index.asks && bills.downloads === index.filesIngested;
+    },
+    30_000,
+    100,
+  );
+
   const log = lb.accessLog();
   const perReplica = Object.fromEntries(replicas.map((replica) => [replica.name, log.filter((line) => line.upstreams.at(-1) === `127.0.0.1:${replica.port}`).length]));
   const movedOn = log.filter((line) => line.upstreams.length > 1).length;
@@ -185,6 +229,7 @@ async function run(stack: ReplicaStack): Promise<Record<string, boolean>> {
   const warnings: Record<string, number> = {};
   for (const replica of replicas) {
     for (const line of [...replica.logLines, ...(replica.process?.lines ?? [])]) {
+      if (line.msg === 'request' || (line.msg === 'media access' && Number(line.status) < 500)) continue;
       // Audit lines say which media failed and how (never a link or a token).
       const detail = line.msg === 'media access' ? ` ${String(line.target)} ${String(line.status)} ${String(line.error ?? '')}` : '';
       const msg = `${replica.name}: ${String(line.msg ?? line.text ?? '')}${detail}`;
@@ -192,7 +237,13 @@ async function run(stack: ReplicaStack): Promise<Record<string, boolean>> {
     }
   }
   const tokenMisses = await metricSum(replicas, /^playback_token_cache_total\{outcome="miss"\} (\d+)/);
-  const nginxErrors = lb.errorLog().map((line) => line.replace(/^.*?\[\w+\] \d+#\d+: \*\d+ /, '').replace(/, client:.*$/, ''));
+  // Kind, replica and second only (the request line of a media path would be its link).
+  const nginxErrors = lb.errorLog().map((line) => {
+    const port = /upstream: "http:\/\/127\.0\.0\.1:(\d+)/.exec(line)?.[1];
+    const replica = replicas.find((r) => String(r.port) === port)?.name ?? '-';
+    const second = /^\S+ (\d\d:\d\d:\d\d)/.exec(line)?.[1] ?? '';
+    return `${second} ${replica} ${line.replace(/^.*?\[\w+\] \d+#\d+: \*\d+ /, '').replace(/, client:.*$/, '')}`;
+  });
   const nginxErrorKinds: Record<string, number> = {};
   for (const line of nginxErrors) nginxErrorKinds[line] = (nginxErrorKinds[line] ?? 0) + 1;
 
@@ -205,6 +256,7 @@ async function run(stack: ReplicaStack): Promise<Record<string, boolean>> {
     `gateway downloads relayed by a replica without an agent: ${relayed} (counters of the processes alive at the end); forced sign-ins: ${forced}; sign-ins: ${sim.counters.signIns}`,
     `log lines of the replicas (warn and above) by message: ${JSON.stringify(warnings)}; token cache misses (processes alive at the end): ${tokenMisses}`,
     `nginx error log by kind: ${JSON.stringify(nginxErrorKinds)}`,
+    `recording index (a window every 10 s, ingestion running on all 3 replicas): ${index.windows} windows planned, ${index.windowsAsked} asked with ${index.asks} queryBillData calls (simulator: ${bills.asked}); ${index.filesIngested} files ingested (${index.recordings} recordings) with ${bills.downloads} downloadBillFile calls`,
     `every link minted on ${first.name} played and sought on all 3 replicas: ${playedEverywhere.length === 0 ? 'yes' : playedEverywhere.join('; ')}`,
   ];
 
@@ -220,6 +272,7 @@ async function run(stack: ReplicaStack): Promise<Record<string, boolean>> {
     'gateway downloads relayed through a holder': relayed > 0,
     'after the restart: two holders, one relaying replica, no agent free': settledAgain,
     'gateway audio and video byte for byte from every replica after the restart': gatewayAfter.length === 0,
+    'recording index: each window asked once, each file downloaded and ingested once': indexConsistent && index.windowsIngested >= 2 && index.recordings > 0,
     'more GraphQL requests than clients': figures.requests.graphql > GRAPHQL_CLIENTS,
     'more downloads than downloaders': figures.requests.downloads > DOWNLOADERS,
   };

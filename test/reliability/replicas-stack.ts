@@ -1,7 +1,7 @@
 /**
  * Three replicas behind a load balancer, on loopback: nginx round-robin in front of three subgraph
  * processes (src/main.ts, as `npm start` runs it), one redis-server (the playback token cache),
- * one PostgreSQL (the agent leases), and the simulator with a pool of two service agents for three
+ * one PostgreSQL (the agent leases and the recording index), and the simulator with a pool of two service agents for three
  * replicas (the uneven case: one replica relays its gateway downloads through a holder). A replica
  * can be stopped with SIGTERM and started again on its port.
  */
@@ -65,7 +65,9 @@ export async function startReplicaStack(options: { simulator?: { pollWaitMs?: nu
     // Three replicas, nginx, the simulator and the load share two cores: a replica's event loop can
     // stall past the 500 ms default, and a token lookup would then count as a miss (README, Scale-out).
     REDIS_COMMAND_TIMEOUT_MS: process.env.REPLICAS_REDIS_COMMAND_TIMEOUT_MS ?? '3000',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.REPLICAS_LOG_LEVEL ?? 'warn',
+    // The recording index: a new window every 10 s, asked by one replica, its file ingested by one.
+    RECORDING_INDEX_INTERVAL_SECONDS: '10',
   };
 
   const replicas: Replica[] = ports.map((port, index) => {

@@ -80,6 +80,7 @@ http {
   scgi_temp_path ${prefix}/scgi;
   keepalive_timeout 65;
   upstream subgraph {
+    zone subgraph 64k;
 ${options.upstreams.map((upstream) => `    server ${upstream} max_fails=1 fail_timeout=5s;`).join('\n')}
     keepalive 32;
     keepalive_timeout 60s;
