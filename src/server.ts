@@ -18,10 +18,12 @@ import { createCallerAuthenticator } from './auth/jwt-verifier.js';
 import { requestId } from './http/request-id.js';
 import { requireRouterSecret } from './http/router-secret.js';
 import { jsonBody, jsonErrors, limitQuerySize } from './http/request-limits.js';
-import { healthz, readyz } from './http/readiness.js';
+import { healthz, readyz, type AgentPoolReport } from './http/readiness.js';
 import { createReachabilityProbe } from './http/ccfs-probe.js';
 import { metricsEndpoint } from './http/metrics-endpoint.js';
+import { notFound, serviceIndex } from './http/service-index.js';
 import { trackForShutdown, type DrainResult } from './http/graceful-shutdown.js';
+import { applyKeepAlive } from './http/keep-alive.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { DatabaseHandle } from './db/connection.js';
 import { readCoverage } from './db/coverage.js';
@@ -39,6 +41,8 @@ export interface ServerDeps {
   logger?: Logger;
   metrics?: Metrics;
   tokenCache?: TokenCache;
+  /** With a CC-Gateway agent pool: /readyz reports it, and other replicas' relayed downloads are served. */
+  agentPool?: { status(): AgentPoolReport; relayRoute: express.Router };
   /** The recording-index database, opened and migrated by the caller (who closes it); GraphQL reads `database.reader`. */
   database: DatabaseHandle;
   /** Answers GraphQL's index reads instead of `database` (the benchmark's static-data baseline). */
@@ -71,12 +75,14 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  applyKeepAlive(httpServer, config.httpKeepAliveTimeoutSeconds);
   const shutdown = trackForShutdown(httpServer);
   const links = createLinkCodec({ keys: config.mediaLinkKeys, publicBaseUrl: config.publicBaseUrl });
   const authenticator = createCallerAuthenticator(config.jwt, { logger });
 
   app.use(requestId({ logger, metrics }));
 
+  app.get('/', serviceIndex());
   app.get('/healthz', healthz());
   app.get(
     '/readyz',
@@ -84,9 +90,11 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
       ccfsReachable: createReachabilityProbe(config.ccfs?.baseUrl ?? '', config.tls),
       agentSignedIn: deps.agentSession ? () => deps.agentSession?.state === 'signed_in' : undefined,
       shuttingDown: () => shutdown.shuttingDown,
+      ...(deps.agentPool ? { agentPool: () => deps.agentPool!.status() } : {}),
     }),
   );
   app.get('/metrics', metricsEndpoint(metrics.registry));
+  if (deps.agentPool) app.use(deps.agentPool.relayRoute);
   // POST /cc/callback reads its own raw body (the signature covers the exact bytes).
   if (deps.ingestion) app.use(deps.ingestion.callbackRoute);
 
@@ -131,6 +139,7 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
     }),
   );
 
+  app.use(notFound());
   app.use(jsonErrors(logger));
 
   await new Promise<void>((resolve, reject) => {

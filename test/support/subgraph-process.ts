@@ -1,5 +1,5 @@
 /**
- * The subgraph as `npm start` runs it: src/main.ts in its own node process, configured only through
+ * The subgraph as `npm run dev` runs it (src/main.ts under tsx; `npm start` runs the same code compiled) in its own node process, configured only through
  * the documented environment variables to use a simulator (in this process or another one), exactly
  * as it would be against a real CC platform.
  */
@@ -26,10 +26,12 @@ export interface SubgraphProcessOptions extends SimulatorEnvOptions {
   entry?: string;
   /** Keep the JSON log lines of stdout in `lines`. */
   captureLogs?: boolean;
+  /** A fixed port (a replica started again behind a load balancer); default a free one. */
+  port?: number;
 }
 
 export async function spawnSubgraph(sim: SimulatorEndpoints, options: SubgraphProcessOptions = {}): Promise<SubgraphProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = await spawnNodeEntry(options.entry ?? 'src/main.ts', {
     cwd: PROJECT_ROOT,
@@ -43,6 +45,8 @@ export async function spawnSubgraph(sim: SimulatorEndpoints, options: SubgraphPr
       NODE_ENV: 'production',
       PORT: String(port),
       PUBLIC_BASE_URL: url,
+      // Where other replicas relay gateway downloads to (only used with an agent pool).
+      INTERNAL_BASE_URL: url,
       ...options.env,
     },
   });
