@@ -21,6 +21,7 @@ import { jsonBody, jsonErrors, limitQuerySize } from './http/request-limits.js';
 import { healthz, readyz } from './http/readiness.js';
 import { createReachabilityProbe } from './http/ccfs-probe.js';
 import { metricsEndpoint } from './http/metrics-endpoint.js';
+import { notFound, serviceIndex } from './http/service-index.js';
 import { trackForShutdown, type DrainResult } from './http/graceful-shutdown.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { DatabaseHandle } from './db/connection.js';
@@ -69,6 +70,7 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
 
   app.use(requestId({ logger, metrics }));
 
+  app.get('/', serviceIndex());
   app.get('/healthz', healthz());
   app.get(
     '/readyz',
@@ -109,6 +111,7 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
     }),
   );
 
+  app.use(notFound());
   app.use(jsonErrors(logger));
 
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,5 @@
 /**
- * The C2 `auth-v2` request signature of CC-FS (cc-api-notes.md §1), as in Huawei's demo `SignInfo`:
+ * The C2 `auth-v2` request signature of CC-FS (docs/cc-platform.md §2), as in Huawei's demo `SignInfo`:
  *
  *   prefix     = auth-v2/{AK}/{yyyy-MM-ddTHH:mm:ssZ}/{signed header names}
  *   signingKey = hex(HMAC-SHA256(SK, prefix))                 (the hex string is the next key)
@@ -60,7 +60,7 @@ function headerValue(headers: Record<string, string>, name: string): string {
   throw new Error(`auth-v2: signed header "${name}" is missing from the request`);
 }
 
-/** The string that is HMAC'ed with the signing key (HW-DEMO `canonicalRequest()`). */
+/** The string that is HMAC'ed with the signing key (Huawei's demo `canonicalRequest()`). */
 export function canonicalRequest(request: AuthV2Request, signedHeaders: readonly string[]): string {
   const names = signedHeaders.map((n) => n.toLowerCase()).sort();
   const canonicalHeaders = names

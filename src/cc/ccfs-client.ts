@@ -1,5 +1,5 @@
 /**
- * The CC-FS interfaces this subgraph uses (seeds 001, 003, 004; cc-api-notes.md §2, §3): JSON POSTs
+ * The CC-FS interfaces this subgraph uses (docs/cc-platform.md §3–§5, §8.2): JSON POSTs
  * in the `{request:{version}, msgBody}` envelope signed with auth-v2, and playVoice, which carries
  * its token in the query string and no Authorization.
  */

@@ -1,5 +1,5 @@
 /**
- * The CC-Gateway service-agent session (cc-api-notes.md §4.1–4.5): sign in, keep the Guid, keep
+ * The CC-Gateway service-agent session (docs/cc-platform.md §6): sign in, keep the Guid, keep
  * the session alive with the event long-poll, follow every Guid rotation, sign in again once when
  * the platform forgets us, and sign out on shutdown.
  *
@@ -14,6 +14,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { runOutsideRequestContext } from '../observability/request-context.js';
 import { CcError, isCcError } from './cc-error.js';
 import type { HttpTransport, JsonAnswer } from './http-transport.js';
 import { SESSION_LOST_RETCODES } from './result-codes.js';
@@ -281,7 +282,8 @@ export class GatewaySession {
 
   private ensureLoop(): void {
     if (this.loop || this.stopSignal.signal.aborted) return;
-    this.loop = this.keepAlive().finally(() => {
+    // The loop outlives the request that may have started it: its polls and log lines belong to none.
+    this.loop = runOutsideRequestContext(() => this.keepAlive()).finally(() => {
       this.loop = undefined;
     });
   }

@@ -2,7 +2,7 @@
  * Turns a started got stream into an UpstreamDownload, or a CcError before a single byte is passed on.
  *
  * The platform sends its errors in the body: JSON labelled application/json, and on playVoice JSON
- * labelled application/octet-stream (cc-api-notes.md §2.2). So after the status line the first bytes
+ * labelled application/octet-stream (docs/cc-platform.md §4.2). So after the status line the first bytes
  * are read and checked; a body that starts with `{` is buffered (up to MAX_ERROR_BODY) until it is
  * known to be either a CC error or data.
  */

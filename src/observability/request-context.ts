@@ -21,3 +21,8 @@ export function runWithRequestContext<T>(context: RequestContext, fn: () => T): 
 export function currentRequestContext(): RequestContext | undefined {
   return storage.getStore();
 }
+
+/** Runs `fn` outside any request: for background work that a request merely set going. */
+export function runOutsideRequestContext<T>(fn: () => T): T {
+  return storage.exit(fn);
+}

@@ -1,7 +1,7 @@
 /**
  * CC-FS: requestPlayVoice, playVoice, downloadRecord, downloadAgentOprInfoFile
- * (seeds 001/003/004, cc-api-notes.md §2, §3, §5). auth-v2 on every call but playVoice; parameter
- * checks answer the §5 result codes with HTTP 200; another developer's file ⇒ HTTP 401.
+ * (docs/cc-platform.md §3–§5, §8.2). auth-v2 on every call but playVoice; parameter
+ * checks answer the result codes of §3 with HTTP 200; another developer's file ⇒ HTTP 401.
  */
 import type { Catalog, RecordingFile } from './catalog.js';
 import { verifyAuthV2 } from './auth-v2-verify.js';

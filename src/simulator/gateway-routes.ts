@@ -1,6 +1,6 @@
 /**
  * CC-Gateway: agent sign-in / forced sign-in, event long-poll (the heartbeat, which carries rotated
- * Guids in `Set-GUID`), sign-out, and the recording/video downloads (seeds 000/002, cc-api-notes §4).
+ * Guids in `Set-GUID`), sign-out, and the recording/video downloads (docs/cc-platform.md §6, §7).
  */
 import type { Catalog } from './catalog.js';
 import type { AgentSession, AgentSessionStore } from './agent-session-store.js';
@@ -141,7 +141,7 @@ export function videoFileDownload(call: IncomingCall, ctx: GatewayContext): Repl
   const fileType = call.query.get('fileType') ?? '';
   if (conferenceId === '' || !/^[012]$/.test(fileType)) return gatewayError('000-002');
   const records = ctx.catalog.conferences.get(conferenceId);
-  // Without recordId the first recording of the conference is served (seed 002).
+  // Without recordId the first recording of the conference is served (docs/cc-platform.md §7.2).
   const variants = records && (recordId === '' ? records.values().next().value : records.get(recordId));
   const source = variants?.[Number(fileType)];
   if (!source) return gatewayError('108-001');

@@ -61,6 +61,7 @@ function newCounters(): SimCounters {
     authFailures: 0,
     faultsApplied: 0,
     callbacks: { sent: 0, succeeded: 0, failed: 0 },
+    lastTraceparent: {},
   };
 }
 
@@ -201,6 +202,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   /** The life of one simulated call: count, read, wait, maybe fault, answer, stream, report. */
   async function serveEndpoint(endpoint: SimEndpoint, agentId: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
     counters.calls[endpoint] += 1;
+    const traceparent = req.headers.traceparent;
+    if (typeof traceparent === 'string') counters.lastTraceparent[endpoint] = traceparent;
+    else delete counters.lastTraceparent[endpoint];
     counters.inFlight[endpoint] += 1;
     counters.peakInFlight[endpoint] = Math.max(counters.peakInFlight[endpoint], counters.inFlight[endpoint]);
     const gone = new AbortController();
@@ -369,6 +373,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       counters.authFailures = 0;
       counters.faultsApplied = 0;
       Object.assign(counters.callbacks, { sent: 0, succeeded: 0, failed: 0 });
+      counters.lastTraceparent = {};
     },
     addFile(fileName: string, spec: AddFileSpec) {
       if (fileName === '' || !Number.isInteger(spec.size) || spec.size < 0) throw new Error('addFile needs a file name and an integer size');

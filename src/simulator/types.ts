@@ -220,6 +220,8 @@ export interface SimCounters {
   faultsApplied: number;
   /** Callbacks to callBackURLs. */
   callbacks: { sent: number; succeeded: number; failed: number };
+  /** The W3C `traceparent` header of the last call per endpoint (absent: the call had none). */
+  lastTraceparent: Partial<Record<SimEndpoint, string>>;
 }
 
 export interface SimKnobs {

@@ -7,6 +7,15 @@ import { LIKE_MAIN, startSubgraph, type Subgraph } from '../support/subgraph.js'
 
 const INTROSPECTION = '{ __schema { queryType { name } } }';
 
+/** Apollo's offline fallback block (the `<div class="fallback">` shown when Sandbox/Explorer do not load). */
+function fallbackBlock(html: string): string {
+  const start = html.indexOf('<div class="fallback">');
+  expect(start).toBeGreaterThanOrEqual(0);
+  // The block ends where Apollo's own markup goes on (its <style> or the embed target).
+  const end = html.indexOf('</div>\n<style', start);
+  return html.slice(start, end === -1 ? undefined : end);
+}
+
 async function landingPage(h: Subgraph): Promise<{ status: number; html: string }> {
   const response = await fetch(h.server.graphqlUrl, { headers: { accept: 'text/html' } });
   return { status: response.status, html: await response.text() };
@@ -94,6 +103,8 @@ describe('NODE_ENV=production with the switches on', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('new window.EmbeddedExplorer');
     expect(page.html).toContain('cc-supergraph@production');
+    // Offline, Apollo's fallback text says how to query without Explorer.
+    expect(fallbackBlock(page.html)).toContain('curl -s http://localhost:0/graphql');
   });
 });
 
@@ -101,7 +112,15 @@ describe('outside production', () => {
   it('serves the Sandbox and introspection by default, and neither when switched off', async () => {
     const dev = await startSubgraph({ ...LIKE_MAIN, env: { NODE_ENV: 'development' } });
     try {
-      expect((await landingPage(dev)).html).toContain('new window.EmbeddedSandbox');
+      const sandbox = (await landingPage(dev)).html;
+      expect(sandbox).toContain('new window.EmbeddedSandbox');
+      // What shows when the Sandbox cannot load (offline): Apollo's line, then how to query without it.
+      const fallback = fallbackBlock(sandbox);
+      expect(fallback).toContain('cannot be loaded');
+      expect(fallback).toContain(
+        `curl -s http://localhost:0/graphql -H 'content-type: application/json' -d '{&quot;query&quot;:&quot;{ _service { sdl } }&quot;}'`,
+      );
+      expect(fallback).toContain('https://studio.apollographql.com/sandbox/explorer');
       expect((await dev.query(INTROSPECTION)).errors).toBeUndefined();
     } finally {
       await dev.close();

@@ -1,5 +1,5 @@
 /**
- * Runs a TypeScript entry (e.g. src/main.ts, exactly what `npm start` runs) as its own node
+ * Runs a TypeScript entry (e.g. src/main.ts, as `npm run dev` runs it) as its own node
  * process under tsx, and waits until it answers HTTP. One process, no tsx wrapper, so its pid is the
  * process whose memory is measured.
  */

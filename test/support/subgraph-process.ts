@@ -1,5 +1,5 @@
 /**
- * The subgraph as `npm start` runs it: src/main.ts in its own node process, configured only through
+ * The subgraph as `npm run dev` runs it (src/main.ts under tsx; `npm start` runs the same code compiled) in its own node process, configured only through
  * the documented environment variables to use a simulator (in this process or another one), exactly
  * as it would be against a real CC platform.
  */
