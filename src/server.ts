@@ -25,6 +25,9 @@ import { notFound, serviceIndex } from './http/service-index.js';
 import { trackForShutdown, type DrainResult } from './http/graceful-shutdown.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { DatabaseHandle } from './db/connection.js';
+import { readCoverage } from './db/coverage.js';
+import { createRecordingIndexReader } from './data/recording-index/recording-index-reader.js';
+import { QueryCounterPlugin } from './data/recording-index/query-counter.js';
 import type { Ingestion } from './ingest/index.js';
 import { silentLogger, type Logger } from './observability/logger.js';
 
@@ -37,8 +40,8 @@ export interface ServerDeps {
   logger?: Logger;
   metrics?: Metrics;
   tokenCache?: TokenCache;
-  /** The recording-index database (read side: `database.reader`). */
-  database?: DatabaseHandle;
+  /** The recording-index database, opened and migrated by the caller (who closes it); GraphQL reads `database.reader`. */
+  database: DatabaseHandle;
   /** The write side: POST /cc/callback, agent-operation index requests, the ingestion loop. */
   ingestion?: Ingestion;
 }
@@ -58,8 +61,11 @@ export interface RunningServer {
 }
 
 export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise<RunningServer> {
-  const { config, ccfs, gateway } = deps;
+  const { config, gateway } = deps;
   const logger = deps.logger ?? silentLogger;
+  // A first successful download of an agent operation index we asked for sets its readyAt, whether
+  // GraphQL (operations) or a download link fetched it.
+  const ccfs = deps.ingestion ? readyOnDownload(deps.ccfs, deps.ingestion, logger) : deps.ccfs;
   const metrics = deps.metrics ?? createMetrics();
   const app = express();
   app.disable('x-powered-by');
@@ -89,6 +95,14 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   const playbackGrants = createPlaybackGrants({ ccfs, cache: tokenCache, metrics, logger });
   app.use(createMediaRoute({ codec: links, ccfs, gateway, renewPlaybackToken: playbackGrants.renew, logger, metrics }));
 
+  // Every statement GraphQL sends is counted (db_read_queries_total) and every read timed.
+  const indexReader = deps.database.reader.withPlugin(new QueryCounterPlugin(() => metrics.dbReadQueries.inc()));
+  const recordingIndex = createRecordingIndexReader({
+    db: indexReader,
+    coverage: () => readCoverage(indexReader),
+    observe: (query, seconds, outcome) => metrics.dbReadDuration.observe({ query, outcome }, seconds),
+  });
+
   const graphql = createGraphQLServer({
     config,
     ccfs,
@@ -98,6 +112,10 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
     metrics,
     httpServer,
     playbackGrants,
+    recordingIndex,
+    requestAgentOperationIndex: deps.ingestion
+      ? (request) => (deps.ingestion as Ingestion).requestAgentOperationIndex(request)
+      : () => Promise.reject(new Error('requestAgentOperationIndex needs the write side (ingestion), which this server was started without')),
   });
   await graphql.apollo.start();
   app.use(
@@ -135,5 +153,26 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
         await graphql.apollo.stop();
         return result;
       })()),
+  };
+}
+
+/** The CC-FS client, reporting each agent operation index it downloads to the write side (readyAt). */
+function readyOnDownload(ccfs: CcfsApi, ingestion: Ingestion, logger: Logger): CcfsApi {
+  // Every method delegated by name: the client may be a class whose methods a spread would not copy.
+  return {
+    requestPlayVoice: (fileName) => ccfs.requestPlayVoice(fileName),
+    playVoice: (token, options) => ccfs.playVoice(token, options),
+    downloadRecord: (args, options) => ccfs.downloadRecord(args, options),
+    queryBillData: (args) => ccfs.queryBillData(args),
+    queryAgentOprInfoData: (args) => ccfs.queryAgentOprInfoData(args),
+    downloadBillFile: (billFileName, options) => ccfs.downloadBillFile(billFileName, options),
+    async downloadAgentOprInfoFile(fileName, options) {
+      const download = await ccfs.downloadAgentOprInfoFile(fileName, options);
+      // Never in the way of the download: a failure here only leaves readyAt to the callback.
+      await ingestion.recordAgentOperationIndexDownloaded(fileName).catch((error: unknown) => {
+        logger.warn({ errorName: error instanceof Error ? error.name : typeof error }, 'could not record the first download of an agent operation index');
+      });
+      return download;
+    },
   };
 }

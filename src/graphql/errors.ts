@@ -8,6 +8,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { isCcError, type CcError, type CcErrorKind } from '../cc/cc-error.js';
+import { isIndexDatabaseError } from '../data/recording-index/index-database-error.js';
 import type { Logger } from '../observability/logger.js';
 
 export const ErrorCode = {
@@ -19,6 +20,7 @@ export const ErrorCode = {
   CC_GATEWAY_NOT_CONFIGURED: 'CC_GATEWAY_NOT_CONFIGURED',
   CC_FILE_UNREADABLE: 'CC_FILE_UNREADABLE',
   CC_ERROR: 'CC_ERROR',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -111,6 +113,16 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     const level = cause.kind === 'not_found' ? 'info' : 'warn';
     logger[level]({ err: { kind: cause.kind, code: cause.code, httpStatus: cause.httpStatus }, path: formatted.path }, 'CC call failed');
     return { message: ccErrorMessage(cause), ...location, extensions: { ...extensions } };
+  }
+
+  if (isIndexDatabaseError(cause)) {
+    // The driver's message may hold SQL or connection details: the log gets it, the client does not.
+    logger.error({ err: cause.cause, operation: cause.operation, path: formatted.path }, 'recording index database failed');
+    return {
+      message: 'The recording index database failed or could not be reached; retry later.',
+      ...location,
+      extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, retryable: true },
+    };
   }
 
   const code = formatted.extensions?.code;

@@ -60,8 +60,8 @@ function newCounters(): SimCounters {
     bytesSent: perEndpoint(),
     authFailures: 0,
     faultsApplied: 0,
-    callbacks: { sent: 0, succeeded: 0, failed: 0 },
     lastTraceparent: {},
+    callbacks: { sent: 0, succeeded: 0, failed: 0 },
   };
 }
 
@@ -372,8 +372,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       counters.authFailures = 0;
       counters.faultsApplied = 0;
-      Object.assign(counters.callbacks, { sent: 0, succeeded: 0, failed: 0 });
       counters.lastTraceparent = {};
+      Object.assign(counters.callbacks, { sent: 0, succeeded: 0, failed: 0 });
     },
     addFile(fileName: string, spec: AddFileSpec) {
       if (fileName === '' || !Number.isInteger(spec.size) || spec.size < 0) throw new Error('addFile needs a file name and an integer size');

@@ -218,10 +218,10 @@ export interface SimCounters {
   authFailures: number;
   /** Injected faults that were applied. */
   faultsApplied: number;
-  /** Callbacks to callBackURLs. */
-  callbacks: { sent: number; succeeded: number; failed: number };
   /** The W3C `traceparent` header of the last call per endpoint (absent: the call had none). */
   lastTraceparent: Partial<Record<SimEndpoint, string>>;
+  /** Callbacks to callBackURLs. */
+  callbacks: { sent: number; succeeded: number; failed: number };
 }
 
 export interface SimKnobs {

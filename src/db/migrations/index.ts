@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as recordingIndex from './0001-recording-index.js';
+import * as recordingSearchIndexes from './0002-recording-search-indexes.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-recording-index': recordingIndex,
+  '0002-recording-search-indexes': recordingSearchIndexes,
 };
 
 export const migrationProvider: MigrationProvider = {
