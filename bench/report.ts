@@ -20,6 +20,17 @@ export interface BenchResults {
   indexIngest?: IndexIngestResult;
   /** 5. GraphQL on the ingested index. */
   indexGraphQL?: IndexGraphQLResult;
+  /** Sections a partial run (--only) kept from earlier runs: when and where each was measured. */
+  kept?: Partial<Record<BenchSection, RunOrigin>>;
+}
+
+export type BenchSection = 'batching' | 'graphql' | 'streaming' | 'indexIngest' | 'indexGraphQL';
+export const BENCH_SECTIONS: readonly BenchSection[] = ['batching', 'graphql', 'streaming', 'indexIngest', 'indexGraphQL'];
+
+export interface RunOrigin {
+  startedAt: string;
+  mode: 'full' | 'quick';
+  machine: MachineInfo;
 }
 
 interface Row {
@@ -211,9 +222,27 @@ export function markdownTable(results: BenchResults): string {
   return [header, ...rows.map((r) => `| ${r.benchmark} | ${r.measure} | ${r.ours} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.met} |`)].join('\n');
 }
 
+const SECTION_NAMES: Record<BenchSection, string> = {
+  batching: '1 (batching)',
+  graphql: '2 (GraphQL)',
+  streaming: '3 (streaming)',
+  indexIngest: '4 (index ingestion)',
+  indexGraphQL: '5 (GraphQL on the index)',
+};
+
 export function machineLine(results: BenchResults): string {
   const m = results.machine;
-  return `Measured ${results.startedAt} (${results.mode} run, ${Math.round(results.durationSeconds)} s) on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.kernel}, Node ${m.node}.`;
+  const line = `Measured ${results.startedAt} (${results.mode} run, ${Math.round(results.durationSeconds)} s) on ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.kernel}, Node ${m.node}.`;
+  const byRun = new Map<string, { origin: RunOrigin; sections: string[] }>();
+  for (const [section, origin] of Object.entries(results.kept ?? {}) as Array<[BenchSection, RunOrigin]>) {
+    const entry = byRun.get(origin.startedAt) ?? { origin, sections: [] };
+    entry.sections.push(SECTION_NAMES[section]);
+    byRun.set(origin.startedAt, entry);
+  }
+  const earlier = [...byRun.values()].map(
+    ({ origin, sections }) => `${sections.join(' and ')}: an earlier ${origin.mode} run, ${origin.startedAt}, on ${origin.machine.cpuModel}, ${origin.machine.cores} cores, Node ${origin.machine.node}`,
+  );
+  return earlier.length === 0 ? line : `${line} Rows kept from earlier runs: ${earlier.join('; ')}.`;
 }
 
 function concurrentNote(st: StreamingResult): string {

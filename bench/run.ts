@@ -5,10 +5,11 @@
  *
  *   npm run bench                      full run (about half an hour with the index benchmarks)
  *   npm run bench -- --quick           one short round of each (index: 100,000 rows)
- *   npm run bench -- --only=streaming  any of batching, graphql, streaming, index (comma-separated);
+ *   npm run bench -- --only=streaming  any of batching, graphql, streaming, index, index-ingest, index-graphql;
  *                                      the sections not run keep their figures from results.json
  *   npm run bench -- --index-rows=N    rows of the recording index (default 1,000,000)
  *   npm run bench -- --cpu-prof        also write V8 CPU profiles of our process to bench/tmp/profiles
+ *   npm run bench -- --report          only rewrite bench/README-table.md from bench/results.json
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,7 +18,7 @@ import { runGraphQLThroughput } from './graphql-throughput.js';
 import { runIndexGraphQL } from './index-graphql.js';
 import { runIndexIngest } from './index-ingest.js';
 import { describeMachine } from './lib/machine.js';
-import { machineLine, markdownTable, readmeSection, type BenchResults } from './report.js';
+import { BENCH_SECTIONS, machineLine, markdownTable, readmeSection, type BenchResults } from './report.js';
 import { runStreaming } from './streaming.js';
 
 const { values } = parseArgs({
@@ -26,8 +27,16 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'index-rows': { type: 'string' },
+    report: { type: 'boolean', default: false },
   },
 });
+
+if (values.report) {
+  const saved = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8')) as BenchResults;
+  writeFileSync(new URL('./README-table.md', import.meta.url), readmeSection(saved));
+  process.stdout.write('Wrote bench/README-table.md from bench/results.json.\n');
+  process.exit(0);
+}
 
 const quick = values.quick ?? false;
 const only = new Set((values.only ?? 'batching,graphql,streaming,index').split(',').map((s) => s.trim()));
@@ -72,19 +81,28 @@ if (only.has('streaming')) {
   });
 }
 
-if (only.has('index')) {
+// index = both; index-ingest = 4 alone; index-graphql = 5 alone, on indexes ingested once without measuring.
+const ingestBench = only.has('index') || only.has('index-ingest');
+const graphqlBench = only.has('index') || only.has('index-graphql');
+if (ingestBench || graphqlBench) {
   const rows = Number(values['index-rows'] ?? (quick ? 100_000 : 1_000_000));
-  log(`\n4. recording-index ingestion: ${rows} rows, ours (SQLite, PostgreSQL) vs PostgreSQL COPY of the same CSV`);
-  const ingested = await runIndexIngest({ rows, rounds: quick ? 1 : 3, log });
-  results.indexIngest = ingested.result;
+  log(
+    ingestBench
+      ? `\n4. recording-index ingestion: ${rows} rows, ours (SQLite, PostgreSQL) vs PostgreSQL COPY of the same CSV`
+      : `\nIngesting a ${rows}-row recording index into SQLite and PostgreSQL for benchmark 5 (not measured)`,
+  );
+  const ingested = await runIndexIngest({ rows, rounds: ingestBench && !quick ? 3 : 1, log, compare: ingestBench });
+  if (ingestBench) results.indexIngest = ingested.result;
   try {
-    log('\n5. GraphQL on the index: searchRecordings and _entities of 20 Calls, vs the same server answering from memory');
-    results.indexGraphQL = await runIndexGraphQL(ingested.indexes, {
-      rounds: quick ? 1 : 3,
-      durationSeconds: quick ? 5 : 10,
-      warmupSeconds: quick ? 2 : 5,
-      log,
-    });
+    if (graphqlBench) {
+      log('\n5. GraphQL on the index: searchRecordings and _entities of 20 Calls, vs the same server answering from memory');
+      results.indexGraphQL = await runIndexGraphQL(ingested.indexes, {
+        rounds: quick ? 1 : 3,
+        durationSeconds: quick ? 5 : 10,
+        warmupSeconds: quick ? 2 : 5,
+        log,
+      });
+    }
   } finally {
     await ingested.indexes.postgres?.cluster.stop();
     rmSync(ingested.indexes.sqliteDir, { recursive: true, force: true });
@@ -96,8 +114,12 @@ const benchDir = new URL('./', import.meta.url);
 // A partial run (--only) keeps the other sections of the last results.
 if (values.only !== undefined && existsSync(new URL('results.json', benchDir))) {
   const previous = JSON.parse(readFileSync(new URL('results.json', benchDir), 'utf8')) as BenchResults;
-  for (const key of ['batching', 'graphql', 'streaming', 'indexIngest', 'indexGraphQL'] as const) {
-    if (results[key] === undefined && previous[key] !== undefined) Object.assign(results, { [key]: previous[key] });
+  for (const key of BENCH_SECTIONS) {
+    if (results[key] !== undefined || previous[key] === undefined) continue;
+    Object.assign(results, { [key]: previous[key] });
+    // A section the previous run had itself kept still names its own, older run.
+    const origin = previous.kept?.[key] ?? { startedAt: previous.startedAt, mode: previous.mode, machine: previous.machine };
+    results.kept = { ...results.kept, [key]: origin };
   }
 }
 writeFileSync(new URL('results.json', benchDir), `${JSON.stringify(results, null, 2)}\n`);

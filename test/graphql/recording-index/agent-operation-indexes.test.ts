@@ -6,6 +6,7 @@
  * files asked here by request day, newest first; readyAt of a batch of indexes is one query.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { sql } from 'kysely';
 import { insertExportFile } from '../../../src/db/export-file-repository.js';
 import { DATABASE_KINDS, testDatabases, type DatabaseKind } from '../../support/databases.js';
 import { eventually } from '../../support/eventually.js';
@@ -130,6 +131,16 @@ describe.each(DATABASE_KINDS)('agent operation indexes asked through GraphQL on 
     ]);
   });
 
+  it('passes a refusal of the CC-FS on as its code, and remembers nothing', async () => {
+    const files = async () => (await stack.handle.reader.selectFrom('export_file').select('file_name').execute()).length;
+    const before = await files();
+    stack.sim.inject('queryAgentOprInfoData', { type: 'flowControl' }, { times: 1 });
+    const answer = await query(REQUEST, { from: '2026-11-20T00:00:00Z', to: '2026-11-21T00:00:00Z' });
+    expect(answer.data).toBeNull();
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'CC_FLOW_CONTROL', ccResultCode: '0300009' });
+    expect(await files()).toBe(before);
+  });
+
   it('reads readyAt of many indexes in one query, null for those not asked here', async () => {
     const today = new Date().toISOString().slice(0, 10);
     const mine = (await listed(today)).map((entry) => entry.fileName);
@@ -147,3 +158,28 @@ describe.each(DATABASE_KINDS)('agent operation indexes asked through GraphQL on 
     expect(entities.slice(mine.length).every((entity) => entity.readyAt === null)).toBe(true);
   });
 });
+
+describe.each(DATABASE_KINDS)('agent operation indexes with a failing database on %s', (kind: DatabaseKind) => {
+  let stack: IngestionStack;
+  const query = <T>(text: string, variables?: Record<string, unknown>) => postGraphQL<T>(stack.server.graphqlUrl, text, variables);
+
+  beforeAll(async () => {
+    stack = await startIngestionStack({ database: await databases.fresh(kind), env: { RECORDING_INDEX_INTERVAL_SECONDS: '0' }, start: false });
+    await sql`drop table export_file`.execute(stack.handle.db);
+  }, 60_000);
+
+  afterAll(() => stack?.close());
+
+  it('answers DATABASE_UNAVAILABLE for the mutation, the list and readyAt', async () => {
+    const cases: Array<[string, Record<string, unknown>]> = [
+      [REQUEST, { from: '2026-11-20T00:00:00Z', to: '2026-11-21T00:00:00Z' }],
+      [LIST, { from: '2026-11-20', to: '2026-11-21' }],
+      [`query($f: String!) { agentOperationIndex(fileName: $f) { readyAt } }`, { f: stack.sim.samples.agentOperationIndexes[0] }],
+    ];
+    for (const [text, variables] of cases) {
+      const answer = await query(text, variables);
+      expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['DATABASE_UNAVAILABLE']);
+    }
+  });
+});
+

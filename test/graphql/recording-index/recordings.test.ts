@@ -132,6 +132,33 @@ describe.each(DATABASE_KINDS)('recording index fields on %s', (kind: DatabaseKin
   });
 });
 
+describe.each(DATABASE_KINDS)('one file under two calls on %s', (kind: DatabaseKind) => {
+  let h: IndexStack;
+  const FILE = 'Y:/1/0/20261120/105/7000000.V3';
+
+  beforeAll(async () => {
+    h = await startIndexStack(kind, databases);
+    // A transferred call: the same recording listed under the first call and the consultation call.
+    await h.seed([
+      indexRow({ call_id: '1795000500-2', file_name: FILE, begin_time: T + 5_000, agent_id: '105' }),
+      indexRow({ call_id: '1795000500-1', file_name: FILE, begin_time: T, agent_id: '104' }),
+    ]);
+  }, 60_000);
+
+  afterAll(() => h?.close());
+
+  it('is listed under both calls, and the Recording shows the earlier call', async () => {
+    const answer = await h.query<{ a: { recordings: Array<{ fileName: string }> }; b: { recordings: Array<{ fileName: string }> }; recording: { call: { callId: string }; agentId: string } }>(
+      `{ a: call(callId: "1795000500-1") { recordings { fileName } } b: call(callId: "1795000500-2") { recordings { fileName } }
+         recording(fileName: "${FILE.replace(/\//g, '\\\\')}") { call { callId } agentId } }`,
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.a.recordings).toEqual([{ fileName: FILE }]);
+    expect(answer.data?.b.recordings).toEqual([{ fileName: FILE }]);
+    expect(answer.data?.recording).toEqual({ call: { callId: '1795000500-1' }, agentId: '104' });
+  });
+});
+
 describe.each(DATABASE_KINDS)('one query per batch on %s', (kind: DatabaseKind) => {
   let h: IndexStack;
   const CALLS = 40;
