@@ -73,6 +73,8 @@ export interface Config {
   mediaLinkKeys: MediaLinkKey[];
   mediaLinkTtlSeconds: number;
   mediaLinkMaxTtlSeconds: number;
+  /** MEDIA_LINK_REUSE: identical link requests within one second share one link (src/media/link-reuse.ts). */
+  mediaLinkReuse: boolean;
   ccTimeZone: string;
   ccMaxConcurrency: number;
   /** Browser origins allowed to call /graphql directly (Apollo Studio / Sandbox). */
@@ -226,6 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
     mediaLinkKeys: keysRaw === undefined ? [] : parseMediaLinkKeys(keysRaw),
     mediaLinkTtlSeconds,
     mediaLinkMaxTtlSeconds,
+    mediaLinkReuse: flag(env, 'MEDIA_LINK_REUSE', true),
     ccTimeZone: timeZone(env),
     ccMaxConcurrency: integer(env, 'CC_MAX_CONCURRENCY', 8, 1, 256),
     corsOrigins: corsOrigins(env),

@@ -61,7 +61,7 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
     else app(req, res);
   });
   const shutdown = trackForShutdown(httpServer);
-  const links = createLinkCodec({ keys: config.mediaLinkKeys, publicBaseUrl: config.publicBaseUrl });
+  const links = createLinkCodec({ keys: config.mediaLinkKeys, publicBaseUrl: config.publicBaseUrl, reuseWithinSecond: config.mediaLinkReuse });
   const authenticator = createCallerAuthenticator(config.jwt, { logger });
   const track = createRequestTracking({ logger, metrics });
 

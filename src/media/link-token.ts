@@ -10,6 +10,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { MediaLinkKey } from '../config.js';
 import { fillRandom, randomBase64url } from '../observability/random-pool.js';
+import { createLinkReuse } from './link-reuse.js';
 import type { VideoFileType } from '../cc/types.js';
 import type { Disposition, LinkMinter, LinkTarget, MintedLink, MintRequest } from './link-target.js';
 
@@ -59,6 +60,8 @@ export interface LinkCodecOptions {
   publicBaseUrl: string;
   /** Milliseconds since the epoch; tests move time with it. */
   now?: () => number;
+  /** Identical requests within one second share one link (link-reuse.ts). Default false. */
+  reuseWithinSecond?: boolean;
 }
 
 /** The encrypted claims, with short keys to keep URLs short. */
@@ -83,13 +86,23 @@ export function createLinkCodec(options: LinkCodecOptions): LinkCodec {
   const signing = sealerFor(keys[0]!);
   const baseUrl = options.publicBaseUrl.replace(/\/+$/, '');
 
+  const reuse = options.reuseWithinSecond ? createLinkReuse() : undefined;
+
   function mint(request: MintRequest): MintedLink {
     if (!Number.isInteger(request.ttlSeconds) || request.ttlSeconds < 1) {
       throw new RangeError('ttlSeconds must be a positive integer');
     }
-    const untilMs = Math.min(now() + request.ttlSeconds * 1000, request.notAfter?.getTime() ?? Infinity);
+    const nowMs = now();
+    const untilMs = Math.min(nowMs + request.ttlSeconds * 1000, request.notAfter?.getTime() ?? Infinity);
     // Whole seconds, rounded down, so the link never outlives notAfter (e.g. the CC token).
     const exp = Math.floor(untilMs / 1000);
+    if (reuse === undefined) return seal(request, exp);
+    // Every claim but the link id: the same identity is the same link, expiry included.
+    const identity = JSON.stringify([exp, request.disposition, request.subject ?? null, request.fileName, request.target]);
+    return reuse(identity, nowMs, () => seal(request, exp));
+  }
+
+  function seal(request: MintRequest, exp: number): MintedLink {
     const claims: Claims = {
       t: request.target,
       d: request.disposition,
