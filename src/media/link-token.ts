@@ -97,9 +97,7 @@ export function createLinkCodec(options: LinkCodecOptions): LinkCodec {
     // Whole seconds, rounded down, so the link never outlives notAfter (e.g. the CC token).
     const exp = Math.floor(untilMs / 1000);
     if (reuse === undefined) return seal(request, exp);
-    // Every claim but the link id: the same identity is the same link, expiry included.
-    const identity = JSON.stringify([exp, request.disposition, request.subject ?? null, request.fileName, request.target]);
-    return reuse(identity, nowMs, () => seal(request, exp));
+    return reuse(request, exp, nowMs, () => seal(request, exp));
   }
 
   function seal(request: MintRequest, exp: number): MintedLink {

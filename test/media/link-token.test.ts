@@ -243,6 +243,8 @@ describe('link reuse within one second (MEDIA_LINK_REUSE)', () => {
       { ...request, fileName: 'other.V3' },
       { ...request, ttlSeconds: 901 },
       { ...request, notAfter: new Date(T0 + 60_000) },
+      // A target whose fields are a prefix of another's.
+      { ...request, target: { kind: 'downloadRecord', fileName: 'Y:/1/0/20180309/108/2022318.V3' } },
     ];
     const urls = variants.map((variant) => reusing.mint(variant).url);
     expect(new Set([base, ...urls]).size).toBe(variants.length + 1);
