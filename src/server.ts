@@ -96,7 +96,7 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   await graphql.apollo.start();
   graphqlEndpoint = createGraphQLEndpoint({
     apollo: graphql.apollo,
-    context: async (req) => graphql.context(await authenticator.authenticate(req.headers.authorization)),
+    context: async (req, request) => graphql.context(await authenticator.authenticate(req.headers.authorization), request),
     corsOrigins: config.corsOrigins,
     routerSecret: config.routerSecret,
     maxBodyBytes: config.graphql.maxBodyBytes,

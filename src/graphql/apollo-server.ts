@@ -18,10 +18,11 @@ import type { CcfsApi, GatewayApi } from '../cc/types.js';
 import type { LinkMinter } from '../media/link-target.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { RequestContext } from '../observability/request-context.js';
 import { createAgentOperationStore, type AgentOperationStore } from '../data/agent-operations-store.js';
 import type { PlaybackGrants } from '../data/playback-grants/playback-grants.js';
 import { createContext, type GraphQLContext, type GraphQLServices } from './context.js';
-import { formatGraphQLError } from './errors.js';
+import { formatGraphQLError, logGraphQLError } from './errors.js';
 import { resolvers } from './resolvers/index.js';
 
 export const SCHEMA_URL = new URL('../../schema/subgraph.graphql', import.meta.url);
@@ -43,7 +44,7 @@ export interface GraphQLServerDeps {
 export interface GraphQLServer {
   apollo: ApolloServer<GraphQLContext>;
   /** A fresh context (fresh loaders) for one request of the given caller. */
-  context: (auth: CallerAuth) => GraphQLContext;
+  context: (auth: CallerAuth, request: RequestContext) => GraphQLContext;
 }
 
 export function readSubgraphTypeDefs(): string {
@@ -81,13 +82,21 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
     // Explicit, so Apollo does not log that it enabled it; the router asks for traces per request.
     ApolloServerPluginInlineTrace(),
     ...operational.plugins,
+    // Error log lines name their request (the context knows it; formatError does not).
+    {
+      requestDidStart: async () => ({
+        didEncounterErrors: async ({ errors, contextValue }) => {
+          for (const error of errors) logGraphQLError(logger, error, contextValue.request.requestId);
+        },
+      }),
+    },
   ];
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: createSubgraphSchema(),
     ...operational,
     plugins,
-    formatError: (formatted, error) => formatGraphQLError(formatted, error, logger),
+    formatError: formatGraphQLError,
     logger: {
       debug: (message) => logger.debug(message),
       info: (message) => logger.info(message),
@@ -98,6 +107,6 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
 
   return {
     apollo,
-    context: (auth) => createContext(services, auth),
+    context: (auth, request) => createContext(services, auth, request),
   };
 }

@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from '@apollo/server';
 import cors from 'cors';
 import type { Logger } from '../observability/logger.js';
-import { runWithRequestContext } from '../observability/request-context.js';
+import type { RequestContext } from '../observability/request-context.js';
 import type { RequestTracking } from './request-id.js';
 import { answerHttpError, checkQuerySize, jsonBody, sendGraphQLError } from './request-limits.js';
 import { ROUTER_ONLY_MESSAGE, ROUTER_SECRET_HEADER, routerSecretCheck } from './router-secret.js';
@@ -20,7 +20,7 @@ import { ROUTER_ONLY_MESSAGE, ROUTER_SECRET_HEADER, routerSecretCheck } from './
 export interface GraphQLEndpointOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /** The GraphQL context of one request (the caller is authenticated here). */
-  context: (req: IncomingMessage) => Promise<TContext>;
+  context: (req: IncomingMessage, request: RequestContext) => Promise<TContext>;
   corsOrigins: string[];
   routerSecret: string | undefined;
   maxBodyBytes: number;
@@ -47,9 +47,9 @@ export function createGraphQLEndpoint<TContext extends BaseContext>(
   const corsHandler = cors({ origin: options.corsOrigins, credentials: true });
   const readBody = jsonBody(options.maxBodyBytes);
 
-  const fail = (res: ServerResponse) => (error: unknown) => answerHttpError(logger, error, res);
+  const fail = (res: ServerResponse, request: RequestContext) => (error: unknown) => answerHttpError(logger, error, res, request.requestId);
 
-  async function execute(req: BodiedRequest, res: ServerResponse): Promise<void> {
+  async function execute(req: BodiedRequest, res: ServerResponse, request: RequestContext): Promise<void> {
     const url = req.url ?? '/graphql';
     const queryStart = url.indexOf('?');
     const search = queryStart === -1 ? '' : url.slice(queryStart);
@@ -61,7 +61,7 @@ export function createGraphQLEndpoint<TContext extends BaseContext>(
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search, body: req.body };
-    const answer = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(req) });
+    const answer = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: () => options.context(req, request) });
     for (const [key, value] of answer.headers) res.setHeader(key, value);
     res.statusCode = answer.status ?? 200;
     if (answer.body.kind === 'complete') {
@@ -72,29 +72,27 @@ export function createGraphQLEndpoint<TContext extends BaseContext>(
     res.end();
   }
 
-  function afterCors(req: BodiedRequest, res: ServerResponse): void {
+  function afterCors(req: BodiedRequest, res: ServerResponse, request: RequestContext): void {
     if (fromRouter !== undefined && !fromRouter(req.headers[ROUTER_SECRET_HEADER])) {
       sendGraphQLError(res, 401, 'UNAUTHENTICATED', ROUTER_ONLY_MESSAGE);
       return;
     }
     readBody(req, res, (error) => {
-      if (error !== undefined) fail(res)(error);
-      else execute(req, res).catch(fail(res));
+      if (error !== undefined) fail(res, request)(error);
+      else execute(req, res, request).catch(fail(res, request));
     });
   }
 
   return (req, res) => {
-    const context = track(req, res, '/graphql');
-    runWithRequestContext(context, () => {
-      // CORS headers mean something only to a browser, which always sends Origin (and preflights with OPTIONS).
-      if (req.headers.origin === undefined && req.method !== 'OPTIONS') {
-        afterCors(req, res);
-        return;
-      }
-      corsHandler(req, res, (error?: unknown) => {
-        if (error !== undefined) fail(res)(error);
-        else afterCors(req, res);
-      });
+    const request = track(req, res, '/graphql');
+    // CORS headers mean something only to a browser, which always sends Origin (and preflights with OPTIONS).
+    if (req.headers.origin === undefined && req.method !== 'OPTIONS') {
+      afterCors(req, res, request);
+      return;
+    }
+    corsHandler(req, res, (error?: unknown) => {
+      if (error !== undefined) fail(res, request)(error);
+      else afterCors(req, res, request);
     });
   };
 }

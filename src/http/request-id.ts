@@ -1,7 +1,8 @@
 /**
  * Per request: a request id (the W3C trace id, taken from the caller's `traceparent` or new), this
- * server's `traceparent` on the response, an AsyncLocalStorage context so every log line names the
- * request, and one access-log line plus an HTTP duration sample when the response ends.
+ * server's `traceparent` on the response, the request context kept with the response for the
+ * handlers (request-context.ts), and one access-log line plus an HTTP duration sample when the
+ * response ends.
  *
  * The access log names a route label, never the path: a media link's path is its signed token.
  * `trackRequest` works on node:http's own objects (the /graphql endpoint is served without express);
@@ -11,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { runWithRequestContext, type RequestContext } from '../observability/request-context.js';
+import { attachRequestContext, type RequestContext } from '../observability/request-context.js';
 import { childTraceParent, formatTraceParent, parseTraceParent } from './traceparent.js';
 
 const OPERATOR_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
@@ -59,14 +60,15 @@ export function createRequestTracking(options: { logger: Logger; metrics: Metric
       if (OPERATOR_ROUTES.has(route)) logger.debug(line, 'request');
       else logger.info(line, 'request');
     });
-    return { requestId: trace.traceId, traceparent };
+    const context = { requestId: trace.traceId, traceparent };
+    attachRequestContext(res, context);
+    return context;
   };
 }
 
 export function requestId(track: RequestTracking): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const context = track(req, res, routeLabel(req.path));
-    res.locals.requestId = context.requestId;
-    runWithRequestContext(context, () => next());
+    track(req, res, routeLabel(req.path));
+    next();
   };
 }

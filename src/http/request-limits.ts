@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '../observability/logger.js';
+import { requestContextOf } from '../observability/request-context.js';
 
 /** A GraphQL-shaped error answer. */
 export function sendGraphQLError(res: ServerResponse, status: number, code: string, message: string): void {
@@ -59,7 +60,7 @@ interface HttpError {
 }
 
 /** A thrown error → a JSON answer, never a stack trace or an internal message. */
-export function answerHttpError(logger: Logger, error: unknown, res: ServerResponse): void {
+export function answerHttpError(logger: Logger, error: unknown, res: ServerResponse, requestId: string | undefined): void {
   const httpError = (error ?? {}) as HttpError;
   const status = httpError.status ?? httpError.statusCode ?? 500;
   if (res.headersSent) {
@@ -73,12 +74,13 @@ export function answerHttpError(logger: Logger, error: unknown, res: ServerRespo
   } else if (status >= 400 && status < 500 && httpError.expose) {
     sendGraphQLError(res, status, 'BAD_REQUEST', 'The request could not be read');
   } else {
-    logger.error({ errorName: error instanceof Error ? error.name : typeof error }, 'unhandled error in an HTTP handler');
+    logger.error({ requestId, errorName: error instanceof Error ? error.name : typeof error }, 'unhandled error in an HTTP handler');
     sendGraphQLError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
   }
 }
 
 /** The last express handler: JSON errors, never a stack trace or an internal message. */
 export function jsonErrors(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _req: Request, res: Response, _next: NextFunction) => answerHttpError(logger, error, res);
+  return (error: unknown, _req: Request, res: Response, _next: NextFunction) =>
+    answerHttpError(logger, error, res, requestContextOf(res)?.requestId);
 }

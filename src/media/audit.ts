@@ -9,6 +9,8 @@ export type MediaAction = 'play' | 'download' | 'range';
 
 export interface MediaAccessEvent {
   event: 'media.access';
+  /** The HTTP request that used the link (its W3C trace id). */
+  requestId: string | undefined;
   method: string;
   /** Undefined for a link that failed authentication. */
   action: MediaAction | undefined;

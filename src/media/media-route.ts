@@ -15,6 +15,7 @@ import type { CcfsApi, GatewayApi, UpstreamDownload } from '../cc/types.js';
 import { isCcError } from '../cc/cc-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { requestContextOf, runWithRequestContext } from '../observability/request-context.js';
 import { auditMediaAccess, type MediaAction } from './audit.js';
 import { byteWindow, type ByteWindow } from './byte-window.js';
 import { contentDispositionHeader } from './content-disposition.js';
@@ -65,7 +66,10 @@ export function createMediaRoute(deps: MediaRouteDeps): express.Router {
     serveMedia(deps, req, res).catch((error: unknown) => {
       // A bug, not a CC failure: answer it without letting an unhandled rejection end the process.
       // Only the error's name: a message could quote the request (and so the token).
-      deps.logger.error({ errorName: error instanceof Error ? error.name : typeof error }, 'media route failed');
+      deps.logger.error(
+        { requestId: requestContextOf(res)?.requestId, errorName: error instanceof Error ? error.name : typeof error },
+        'media route failed',
+      );
       if (res.headersSent) res.destroy();
       else res.status(500).json({ error: { code: 'INTERNAL_ERROR', message: 'The media could not be served.' } });
     });
@@ -121,8 +125,11 @@ async function serveMedia(deps: MediaRouteDeps, req: Request, res: Response): Pr
   exchange.linkId = link.linkId;
 
   const rangeHeader = req.headers.range;
+  const request = requestContextOf(res);
   try {
-    upstream = await openUpstream(deps, link, rangeHeader, abort.signal);
+    // In the request context: the CC calls (and a gateway sign-in they cause) carry its trace.
+    const open = () => openUpstream(deps, link, rangeHeader, abort.signal);
+    upstream = await (request === undefined ? open() : runWithRequestContext(request, open));
   } catch (error) {
     if (!exchange.clientGone) sendError(res, exchange, mediaErrorFor(error));
     return;
@@ -306,6 +313,7 @@ function audit(logger: Logger, req: Request, res: Response, exchange: Exchange):
   }
   auditMediaAccess(logger, {
     event: 'media.access',
+    requestId: requestContextOf(res)?.requestId,
     method: req.method,
     action,
     target: link?.target.kind,

@@ -27,10 +27,13 @@ describe('createLogger', () => {
     expect(logs.lines()[0]).toMatchObject({ harmless: 'kept', token: '[redacted]', msg: 'event' });
   });
 
-  it('adds the request id of the request being served', () => {
+  it('adds the request id of the request being served', async () => {
     const logs = new LogCapture();
     const logger = createLogger({ level: 'info', destination: logs });
-    runWithRequestContext({ requestId: 'a'.repeat(32), traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` }, () => logger.info('inside'));
+    await runWithRequestContext({ requestId: 'a'.repeat(32), traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` }, async () => {
+      await Promise.resolve();
+      logger.info('inside');
+    });
     logger.info('outside');
     expect(logs.lines().map((line) => line.requestId)).toEqual(['a'.repeat(32), undefined]);
   });

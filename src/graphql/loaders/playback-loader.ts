@@ -10,6 +10,7 @@ import DataLoader from 'dataloader';
 import { normalizeCcFileName, type PlayVoiceGrant } from '../../cc/types.js';
 import type { PlaybackGrants } from '../../data/playback-grants/playback-grants.js';
 import type { Metrics } from '../../observability/metrics.js';
+import { runWithRequestContext, type RequestContext } from '../../observability/request-context.js';
 
 export const PLAYBACK_MAX_BATCH_SIZE = 500;
 
@@ -24,7 +25,7 @@ function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-export function createPlaybackLoader(grants: PlaybackGrants, metrics: Metrics): PlaybackLoader {
+export function createPlaybackLoader(grants: PlaybackGrants, metrics: Metrics, request: RequestContext): PlaybackLoader {
   const known = new Map<string, PlayVoiceGrant>();
   // Made on the first miss: a request whose grants are all cached never builds one.
   let batches: DataLoader<string, PlayVoiceGrant> | undefined;
@@ -32,7 +33,8 @@ export function createPlaybackLoader(grants: PlaybackGrants, metrics: Metrics): 
     (batches ??= new DataLoader<string, PlayVoiceGrant>(
       async (keys) => {
         metrics.loaderBatchSize.observe({ loader: 'playback' }, keys.length);
-        return Promise.all(keys.map((key) => grants.grantFor(key).catch(asError)));
+        // The CC calls of the batch carry this request's trace.
+        return runWithRequestContext(request, () => Promise.all(keys.map((key) => grants.grantFor(key).catch(asError))));
       },
       { maxBatchSize: PLAYBACK_MAX_BATCH_SIZE },
     ));
