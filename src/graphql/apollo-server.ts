@@ -10,6 +10,7 @@ import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { apolloOperationalOptions } from './apollo-options.js';
 import type { CallerAuth } from '../auth/caller-auth.js';
@@ -82,11 +83,18 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
     // Explicit, so Apollo does not log that it enabled it; the router asks for traces per request.
     ApolloServerPluginInlineTrace(),
     ...operational.plugins,
-    // Error log lines name their request (the context knows it; formatError does not).
+    // The schema gives no cache hints and every answer may carry credentials (tokens, links): instead
+    // of Apollo's per-field cache-hint bookkeeping, each answer is simply `Cache-Control: no-store`,
+    // the header that bookkeeping arrived at.
+    ApolloServerPluginCacheControlDisabled(),
     {
       requestDidStart: async () => ({
+        // Error log lines name their request (the context knows it; formatError does not).
         didEncounterErrors: async ({ errors, contextValue }) => {
           for (const error of errors) logGraphQLError(logger, error, contextValue.request.requestId);
+        },
+        willSendResponse: async ({ response }) => {
+          response.http.headers.set('cache-control', 'no-store');
         },
       }),
     },
