@@ -14,7 +14,8 @@ import cors from 'cors';
 import type { Logger } from '../observability/logger.js';
 import type { RequestContext } from '../observability/request-context.js';
 import type { RequestTracking } from './request-id.js';
-import { answerHttpError, checkQuerySize, jsonBody, sendGraphQLError } from './request-limits.js';
+import { jsonBody, type BodiedRequest } from './json-body.js';
+import { answerHttpError, checkQuerySize, sendGraphQLError } from './request-limits.js';
 import { ROUTER_ONLY_MESSAGE, ROUTER_SECRET_HEADER, routerSecretCheck } from './router-secret.js';
 
 export interface GraphQLEndpointOptions<TContext extends BaseContext> {
@@ -28,8 +29,6 @@ export interface GraphQLEndpointOptions<TContext extends BaseContext> {
   logger: Logger;
   track: RequestTracking;
 }
-
-type BodiedRequest = IncomingMessage & { body?: unknown };
 
 // Express matched /graphql case-insensitively, with or without a trailing segment or query.
 const GRAPHQL_PATH = /^\/graphql(?:[/?#]|$)/i;

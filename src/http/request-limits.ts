@@ -1,12 +1,12 @@
 /**
- * Size limits in front of Apollo: the JSON body (body-parser's limit, 413) and the GraphQL
- * document itself (400), so that an oversized operation is refused before it is parsed. Errors
+ * Size limits in front of Apollo: the JSON body (json-body.ts, 413) and the GraphQL document itself
+ * (400), so that an oversized operation is refused before it is parsed. Errors
  * answer in the GraphQL response shape, without stack traces. Written against node:http's own
  * request and response (the /graphql endpoint runs without express); `jsonErrors` is express's
  * last error handler for the other routes.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { ErrorRequestHandler, NextFunction, Request, Response } from 'express';
 import type { Logger } from '../observability/logger.js';
 import { requestContextOf } from '../observability/request-context.js';
 
@@ -17,17 +17,6 @@ export function sendGraphQLError(res: ServerResponse, status: number, code: stri
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(body));
   res.end(body);
-}
-
-type BodyReader = (req: IncomingMessage & { body?: unknown }, res: ServerResponse, next: (error?: unknown) => void) => void;
-
-/**
- * Reads a JSON body into `req.body` (undefined when the request has none or is not JSON, as
- * express.json leaves it); a failure is handed to `next` as body-parser's error (see answerHttpError).
- */
-export function jsonBody(maxBodyBytes: number): BodyReader {
-  // express.json is body-parser's json(): connect-style, it needs nothing of express's request.
-  return express.json({ limit: maxBodyBytes }) as unknown as BodyReader;
 }
 
 function documentBytes(body: unknown): number {
