@@ -7,7 +7,7 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { isCcError, type CcError, type CcErrorKind } from '../cc/cc-error.js';
+import { describeCcFailure, isCcError, type CcError, type CcErrorKind } from '../cc/cc-error.js';
 import type { Logger } from '../observability/logger.js';
 
 export const ErrorCode = {
@@ -127,7 +127,7 @@ export function logGraphQLError(logger: Logger, error: GraphQLError, requestId: 
   if (isCcError(cause)) {
     // A missing file is an everyday answer; everything else deserves an operator's eye.
     const level = cause.kind === 'not_found' ? 'info' : 'warn';
-    logger[level]({ requestId, err: { kind: cause.kind, code: cause.code, httpStatus: cause.httpStatus }, path }, 'CC call failed');
+    logger[level]({ requestId, err: { kind: cause.kind, code: cause.code, httpStatus: cause.httpStatus }, cause: describeCcFailure(cause), path }, 'CC call failed');
     return;
   }
   const code = error.extensions?.code;

@@ -21,6 +21,8 @@ export interface MediaAccessEvent {
   status: number;
   /** The error code of a JSON error answer, or why a started transfer broke off. */
   error?: string;
+  /** For a CC failure, why (describeCcFailure, e.g. `CC-FS unavailable ECONNRESET`); never a secret or a name. */
+  cause?: string;
   /** False when a transfer that had started broke off (upstream failure or client gone). */
   completed: boolean;
   bytesSent: number;

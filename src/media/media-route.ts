@@ -12,7 +12,7 @@
 import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response } from 'express';
 import type { CcfsApi, GatewayApi, UpstreamDownload } from '../cc/types.js';
-import { isCcError } from '../cc/cc-error.js';
+import { describeCcFailure, isCcError } from '../cc/cc-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { requestContextOf, runWithRequestContext } from '../observability/request-context.js';
@@ -51,6 +51,8 @@ interface Exchange {
   wholeBody: { count: number } | undefined;
   completed: boolean;
   error: string | undefined;
+  /** Why the CC call failed (describeCcFailure: server, kind, codes), for the audit line. */
+  cause: string | undefined;
   clientGone: boolean;
 }
 
@@ -88,6 +90,7 @@ async function serveMedia(deps: MediaRouteDeps, req: Request, res: Response): Pr
     wholeBody: undefined,
     completed: false,
     error: undefined,
+    cause: undefined,
     clientGone: false,
   };
   const abort = new AbortController();
@@ -131,7 +134,10 @@ async function serveMedia(deps: MediaRouteDeps, req: Request, res: Response): Pr
     const open = () => openUpstream(deps, link, rangeHeader, abort.signal);
     upstream = await (request === undefined ? open() : runWithRequestContext(request, open));
   } catch (error) {
-    if (!exchange.clientGone) sendError(res, exchange, mediaErrorFor(error));
+    if (!exchange.clientGone) {
+      exchange.cause = causeOf(error);
+      sendError(res, exchange, mediaErrorFor(error));
+    }
     return;
   }
   if (exchange.clientGone) {
@@ -184,7 +190,10 @@ async function serveMedia(deps: MediaRouteDeps, req: Request, res: Response): Pr
       // Recorded as the failure happens, before pipeline tears the response down (audit must not
       // mistake it for a client leaving).
       upstream.stream.once('error', (error: unknown) => {
-        if (!exchange.clientGone && exchange.error === undefined) exchange.error = upstreamFailure(error);
+        if (!exchange.clientGone && exchange.error === undefined) {
+          exchange.error = upstreamFailure(error);
+          exchange.cause = causeOf(error);
+        }
       });
       try {
         await pipeline(upstream.stream, res);
@@ -218,9 +227,16 @@ async function* failuresRecorded(source: AsyncGenerator<Buffer>, exchange: Excha
   try {
     yield* source;
   } catch (error) {
-    if (!exchange.clientGone) exchange.error = upstreamFailure(error);
+    if (!exchange.clientGone) {
+      exchange.error = upstreamFailure(error);
+      exchange.cause = causeOf(error);
+    }
     throw error;
   }
+}
+
+function causeOf(error: unknown): string | undefined {
+  return isCcError(error) ? describeCcFailure(error) : undefined;
 }
 
 function upstreamFailure(error: unknown): string {
@@ -321,6 +337,7 @@ function audit(logger: Logger, req: Request, res: Response, exchange: Exchange):
     kid: exchange.kid,
     status: res.statusCode,
     ...(exchange.error === undefined ? (exchange.clientGone ? { error: 'CLIENT_CLOSED' } : {}) : { error: exchange.error }),
+    ...(exchange.cause === undefined ? {} : { cause: exchange.cause }),
     completed: exchange.completed,
     bytesSent: exchange.wholeBody?.count ?? exchange.bytesSent,
     durationMs: Math.round(performance.now() - exchange.started),
