@@ -173,6 +173,26 @@ describe('readRecordingIndexZip', () => {
     await expect(readAll(corrupt)).rejects.toThrow();
   });
 
+  it('settles only after the batch in flight is done, and starts none after a failure', async () => {
+    const data = Array.from({ length: 3000 }, (_, i) => line(`9-${i}`, `Y:/c/${i}.V3`)).join('\n');
+    const zip = await zipBytes([{ name: 'x_record.csv', data, compress: true }]);
+    const cut = zip.subarray(0, Math.floor(zip.length / 2));
+    let running = 0;
+    let finishedAfterSettle = false;
+    let settled = false;
+    const reading = readRecordingIndexZip(Readable.from([cut]), { ...options, batchSize: 100 }, async () => {
+      running += 1;
+      await new Promise((resolve) => setTimeout(resolve, 30)); // a slow database write
+      if (settled) finishedAfterSettle = true;
+      running -= 1;
+    }).finally(() => {
+      settled = true;
+    });
+    await expect(reading).rejects.toThrow();
+    expect(running).toBe(0);
+    expect(finishedAfterSettle).toBe(false);
+  });
+
   it('names record CSVs', () => {
     expect(isRecordIndexCsv('20261120083000123456_record.csv')).toBe(true);
     expect(isRecordIndexCsv('dir/20261120083000123456_record_12.csv')).toBe(true);
