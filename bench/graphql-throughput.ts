@@ -42,7 +42,7 @@ export interface GraphQLThroughputResult {
 
 const QUERY = `query Entities($representations: [_Any!]!) {
   _entities(representations: $representations) {
-    ... on Recording { fileName playback { token expiresAt url } }
+    ... on Recording { fileName playback { token expiresAt url } download { url } }
   }
 }`;
 

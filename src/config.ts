@@ -25,11 +25,19 @@ export interface CcfsConfig {
   secretKey: string;
 }
 
-export interface GatewayConfig {
-  baseUrl: string;
+export interface GatewayAgentCredentials {
   agentId: string;
   password: string;
   phone: string;
+}
+
+export interface GatewayConfig extends GatewayAgentCredentials {
+  baseUrl: string;
+  /**
+   * The service-agent pool: CC_GATEWAY_AGENTS, or the single agent of CC_GATEWAY_AGENT_ID /
+   * _PASSWORD / _PHONE as a pool of one. The first is also the agent of the fields above.
+   */
+  agents: GatewayAgentCredentials[];
 }
 
 export interface TlsConfig {
@@ -104,8 +112,12 @@ export interface Config {
   mediaLinkKeys: MediaLinkKey[];
   mediaLinkTtlSeconds: number;
   mediaLinkMaxTtlSeconds: number;
+  /** MEDIA_LINK_REUSE: identical link requests within one second share one link (src/media/link-reuse.ts). */
+  mediaLinkReuse: boolean;
   ccTimeZone: string;
   ccMaxConcurrency: number;
+  /** CC_KEEP_ALIVE_SECONDS: idle connections to the CC servers are closed after this long. */
+  ccKeepAliveSeconds: number;
   /** Browser origins allowed to call /graphql directly (Apollo Studio / Sandbox). */
   corsOrigins: string[];
   nodeEnv: string;
@@ -118,10 +130,21 @@ export interface Config {
   apolloGraphRef: string | undefined;
   /** How long running requests (media streams) may go on after SIGTERM / SIGINT. */
   shutdownGraceSeconds: number;
+  /**
+   * How long an idle keep-alive connection stays open: above a router's or load balancer's own idle
+   * timeout, so that the router always closes first and never reuses a socket this server is closing.
+   */
+  httpKeepAliveTimeoutSeconds: number;
   /** A cached playback token is reused while it has more than this left (5–25 minutes). */
   playbackTokenReuseMarginSeconds: number;
   /** Shares the playback token cache among replicas (redis:// or rediss://). */
   redisUrl: string | undefined;
+  /** A token cache lookup that Redis has not answered within this counts as a miss. */
+  redisCommandTimeoutMs: number;
+  /** How long a replica's claim on a pool agent lasts without being renewed (renewed every third of it). */
+  agentLeaseSeconds: number;
+  /** How the other replicas reach this one (gateway downloads relayed to the agent holder); undefined: this host's address. */
+  internalBaseUrl: string | undefined;
   logLevel: string;
   database: DatabaseConfig;
   callback: CallbackConfig;
@@ -237,15 +260,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('CCFS_BASE_URL', 'required with CC_GATEWAY_BASE_URL: the CC-FS URL, e.g. https://10.1.2.3:28090');
   }
 
-  const gateway: GatewayConfig | undefined =
-    gatewayUrl === undefined
-      ? undefined
-      : {
-          baseUrl: httpUrl(env, 'CC_GATEWAY_BASE_URL', gatewayUrl),
-          agentId: agentId(required(env, 'CC_GATEWAY_AGENT_ID', 'the service agent id, 101–999999')),
-          password: required(env, 'CC_GATEWAY_PASSWORD', "the service agent's password"),
-          phone: required(env, 'CC_GATEWAY_PHONE', "the service agent's phone number"),
-        };
+  const gateway: GatewayConfig | undefined = gatewayUrl === undefined ? noGatewayAgents(env) : gatewayConfig(env, gatewayUrl);
 
   const keysRaw = text(env, 'MEDIA_LINK_KEYS');
   if (keysRaw === undefined && !simulator) {
@@ -265,8 +280,10 @@ export function loadConfig(env: Env = process.env): Config {
     mediaLinkKeys: keysRaw === undefined ? [] : parseMediaLinkKeys(keysRaw),
     mediaLinkTtlSeconds,
     mediaLinkMaxTtlSeconds,
+    mediaLinkReuse: flag(env, 'MEDIA_LINK_REUSE', true),
     ccTimeZone: timeZone(env),
     ccMaxConcurrency: integer(env, 'CC_MAX_CONCURRENCY', 8, 1, 256),
+    ccKeepAliveSeconds: integer(env, 'CC_KEEP_ALIVE_SECONDS', 4, 1, 300),
     corsOrigins: corsOrigins(env),
     nodeEnv,
     routerSecret: routerSecret(env),
@@ -280,8 +297,13 @@ export function loadConfig(env: Env = process.env): Config {
     },
     apolloGraphRef: apolloGraphRef(env),
     shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
+    // Up to 290 s: the headers timeout (1 s above) must stay below Node's 300 s request timeout.
+    httpKeepAliveTimeoutSeconds: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 65, 1, 290),
     playbackTokenReuseMarginSeconds: integer(env, 'PLAYBACK_TOKEN_REUSE_MARGIN_SECONDS', 300, 300, 1500),
     redisUrl: redisUrl(env),
+    redisCommandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 500, 50, 10_000),
+    agentLeaseSeconds: integer(env, 'CC_GATEWAY_LEASE_SECONDS', 30, 3, 600),
+    internalBaseUrl: optionalHttpUrl(env, 'INTERNAL_BASE_URL'),
     logLevel: logLevel(env, nodeEnv),
     database: { url: databaseUrl(env), dataDir: text(env, 'DATA_DIR') ?? './data' },
     callback: callbackConfig(env, publicBaseUrl),
@@ -294,6 +316,70 @@ export function loadConfig(env: Env = process.env): Config {
       maxUncompressedBytes: integer(env, 'RECORDING_INDEX_MAX_UNZIPPED_MB', 1024, 1, 1024 * 1024) * 1024 * 1024,
     },
   };
+}
+
+function gatewayConfig(env: Env, gatewayUrl: string): GatewayConfig {
+  const baseUrl = httpUrl(env, 'CC_GATEWAY_BASE_URL', gatewayUrl);
+  const pool = text(env, 'CC_GATEWAY_AGENTS');
+  if (pool !== undefined) {
+    if (['CC_GATEWAY_AGENT_ID', 'CC_GATEWAY_PASSWORD', 'CC_GATEWAY_PHONE'].some((name) => text(env, name) !== undefined)) {
+      throw new ConfigError('CC_GATEWAY_AGENTS', 'set either CC_GATEWAY_AGENTS or CC_GATEWAY_AGENT_ID/CC_GATEWAY_PASSWORD/CC_GATEWAY_PHONE, not both');
+    }
+    const agents = parseGatewayAgents(pool);
+    return { baseUrl, ...agents[0]!, agents };
+  }
+  const single: GatewayAgentCredentials = {
+    agentId: agentId(required(env, 'CC_GATEWAY_AGENT_ID', 'the service agent id, 101–999999 (or CC_GATEWAY_AGENTS for a pool)')),
+    password: required(env, 'CC_GATEWAY_PASSWORD', "the service agent's password"),
+    phone: required(env, 'CC_GATEWAY_PHONE', "the service agent's phone number"),
+  };
+  return { baseUrl, ...single, agents: [single] };
+}
+
+function noGatewayAgents(env: Env): undefined {
+  if (text(env, 'CC_GATEWAY_AGENTS') !== undefined) {
+    throw new ConfigError('CC_GATEWAY_BASE_URL', 'required with CC_GATEWAY_AGENTS: the CC-Gateway URL, e.g. https://10.1.2.3:8043');
+  }
+  return undefined;
+}
+
+const AGENTS_FORMAT = 'id:password:phone entries separated by commas or newlines, e.g. 4977:pw1:40038,4978:pw2:40039';
+
+/**
+ * `id:password:phone[,id:password:phone…]` (commas or newlines between entries). The id is up to the
+ * first colon and the phone after the last one, so a password may hold colons (not commas). Errors
+ * name the entry by position and never quote it (it holds a password).
+ */
+export function parseGatewayAgents(raw: string): GatewayAgentCredentials[] {
+  const entries = raw
+    .split(/[,\n]/)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  if (entries.length === 0) throw new ConfigError('CC_GATEWAY_AGENTS', AGENTS_FORMAT);
+  const agents = entries.map((entry, index) => {
+    const first = entry.indexOf(':');
+    const last = entry.lastIndexOf(':');
+    const where = `entry ${index + 1}`;
+    if (first < 0 || last === first) throw new ConfigError('CC_GATEWAY_AGENTS', `${where} is not id:password:phone (${AGENTS_FORMAT})`);
+    const id = entry.slice(0, first).trim();
+    const password = entry.slice(first + 1, last);
+    const phone = entry.slice(last + 1).trim();
+    if (!/^\d{3,6}$/.test(id) || Number(id) < 101 || Number(id) > 999999) {
+      throw new ConfigError('CC_GATEWAY_AGENTS', `${where}: the agent id must be a number from 101 to 999999`);
+    }
+    if (password === '' || password.length > 32) throw new ConfigError('CC_GATEWAY_AGENTS', `${where}: the password must have 1 to 32 characters`);
+    if (phone === '' || phone.length > 24) throw new ConfigError('CC_GATEWAY_AGENTS', `${where}: the phone number must have 1 to 24 characters`);
+    return { agentId: id, password, phone };
+  });
+  if (new Set(agents.map((agent) => agent.agentId)).size !== agents.length) {
+    throw new ConfigError('CC_GATEWAY_AGENTS', 'each agent id at most once');
+  }
+  return agents;
+}
+
+function optionalHttpUrl(env: Env, name: string): string | undefined {
+  const value = text(env, name);
+  return value === undefined ? undefined : httpUrl(env, name, value);
 }
 
 /** The keys callbacks are verified with: CC_CALLBACK_AK/SK, else the CC-FS developer keys. */

@@ -12,6 +12,7 @@ import { startServer } from './server.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createRedisTokenCache, tokenCacheNamespace } from './data/playback-grants/redis-token-cache.js';
+import { createPooledGateway, defaultRelayUrl, openLeaseStore } from './agent-pool/index.js';
 import { startSimulator, type Simulator } from './simulator/simulator.js';
 import { openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -49,13 +50,23 @@ async function main(): Promise<void> {
     config = {
       ...config,
       ccfs: { baseUrl: simulator.ccfsBaseUrl, accessKey, secretKey },
-      gateway: { baseUrl: simulator.gatewayBaseUrl, agentId, password, phone },
+      gateway: { baseUrl: simulator.gatewayBaseUrl, agentId, password, phone, agents: simulator.agents },
       // A key per process: links die with the process, which is fine for a demo.
       mediaLinkKeys: config.mediaLinkKeys.length > 0 ? config.mediaLinkKeys : [{ kid: 'dev', key: randomBytes(32) }],
     };
   }
 
-  const clients = createCcClients(config, { logger, metrics });
+  const database = openDatabase(config.database, { logger });
+  const migrated = await migrateToLatest(database);
+  logger.info({ database: database.description, applied: migrated.applied }, 'database ready');
+  // With a shared store the service agents are a pool that the replicas lease; without one, this
+  // process is the only one and signs in as the first agent (src/cc/index.ts).
+  const leaseStore = openLeaseStore(config, database);
+  const pooled = leaseStore && config.gateway ? createPooledGateway(config, config.gateway, { store: leaseStore, logger, metrics }) : undefined;
+  const clients = createCcClients(pooled ? { ...config, gateway: undefined } : config, { logger, metrics });
+  if (!pooled && (config.gateway?.agents.length ?? 0) > 1) {
+    logger.warn({ agents: config.gateway?.agents.length }, 'CC_GATEWAY_AGENTS without a shared store (DATABASE_URL or REDIS_URL): this process signs in as the first agent only');
+  }
   const tokenCache =
     config.redisUrl === undefined || config.ccfs === undefined
       ? undefined
@@ -63,11 +74,9 @@ async function main(): Promise<void> {
           url: config.redisUrl,
           namespace: tokenCacheNamespace(config.ccfs),
           reuseMarginSeconds: config.playbackTokenReuseMarginSeconds,
+          commandTimeoutMs: config.redisCommandTimeoutMs,
           logger,
         });
-  const database = openDatabase(config.database, { logger });
-  const migrated = await migrateToLatest(database);
-  logger.info({ database: database.description, applied: migrated.applied }, 'database ready');
   const ingestion = createIngestion({
     config,
     handle: database,
@@ -85,20 +94,23 @@ async function main(): Promise<void> {
       database,
       ingestion,
       ccfs: clients.ccfs,
-      gateway: clients.gateway,
-      agentSession: clients.session,
+      gateway: pooled?.gateway ?? clients.gateway,
+      agentSession: pooled ? undefined : clients.session,
       logger,
       metrics,
       ...(tokenCache ? { tokenCache } : {}),
+      ...(pooled ? { agentPool: { status: () => pooled.status(), relayRoute: pooled.relayRoute } } : {}),
     },
     '0.0.0.0',
   );
+  const port = Number(new URL(server.url).port);
   // Sign the service agent in now, not on the first gateway call: /readyz waits for it.
   clients.session?.start().catch((error: unknown) => {
     logger.warn({ errorName: error instanceof Error ? error.name : 'unknown' }, 'CC-Gateway sign-in failed; /readyz reports not ready');
   });
+  // Pooled: take a free agent if there is one (else relay gateway downloads through a holder).
+  void pooled?.start(defaultRelayUrl(config, port));
   await ingestion.start();
-  const port = Number(new URL(server.url).port);
   logger.info({ port, publicBaseUrl: config.publicBaseUrl, simulator: config.simulator }, 'listening');
   if (shouldPrintBanner(config)) printBanner(config, simulator);
 
@@ -120,9 +132,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }, (graceSeconds + CLEANUP_SECONDS) * 1000).unref();
     try {
+      await pooled?.drain(); // the other replicas stop relaying gateway downloads here
       const drained = await server.close(graceSeconds * 1000);
       logger.info(drained, drained.graceful ? 'requests finished' : 'grace period over: cut the requests still running');
       await ingestion.stop();
+      await pooled?.close(); // signs the pool agent out, then gives its lease back
       await clients.close(); // signs the service agent out
       await database.close();
       await tokenCache?.close();

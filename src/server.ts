@@ -6,8 +6,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import cors from 'cors';
-import { expressMiddleware } from '@as-integrations/express5';
 import type { Config } from './config.js';
 import type { CcfsApi, GatewayApi } from './cc/types.js';
 import { createLinkCodec, createMediaRoute, type LinkCodec } from './media/index.js';
@@ -15,18 +13,19 @@ import { createGraphQLServer } from './graphql/apollo-server.js';
 import { createMemoryTokenCache, type TokenCache } from './data/playback-grants/token-cache.js';
 import { createPlaybackGrants } from './data/playback-grants/playback-grants.js';
 import { createCallerAuthenticator } from './auth/jwt-verifier.js';
-import { requestId } from './http/request-id.js';
-import { requireRouterSecret } from './http/router-secret.js';
-import { jsonBody, jsonErrors, limitQuerySize } from './http/request-limits.js';
-import { healthz, readyz } from './http/readiness.js';
+import { createRequestTracking, requestId } from './http/request-id.js';
+import { createGraphQLEndpoint, isGraphQLPath } from './http/graphql-endpoint.js';
+import { jsonErrors } from './http/request-limits.js';
+import { healthz, readyz, type AgentPoolReport } from './http/readiness.js';
 import { createReachabilityProbe } from './http/ccfs-probe.js';
 import { metricsEndpoint } from './http/metrics-endpoint.js';
 import { notFound, serviceIndex } from './http/service-index.js';
 import { trackForShutdown, type DrainResult } from './http/graceful-shutdown.js';
+import { applyKeepAlive } from './http/keep-alive.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { DatabaseHandle } from './db/connection.js';
 import { readCoverage } from './db/coverage.js';
-import { createRecordingIndexReader } from './data/recording-index/recording-index-reader.js';
+import { createRecordingIndexReader, type RecordingIndexReader } from './data/recording-index/recording-index-reader.js';
 import { QueryCounterPlugin } from './data/recording-index/query-counter.js';
 import type { Ingestion } from './ingest/index.js';
 import { silentLogger, type Logger } from './observability/logger.js';
@@ -40,8 +39,12 @@ export interface ServerDeps {
   logger?: Logger;
   metrics?: Metrics;
   tokenCache?: TokenCache;
+  /** With a CC-Gateway agent pool: /readyz reports it, and other replicas' relayed downloads are served. */
+  agentPool?: { status(): AgentPoolReport; relayRoute: express.Router };
   /** The recording-index database, opened and migrated by the caller (who closes it); GraphQL reads `database.reader`. */
   database: DatabaseHandle;
+  /** Answers GraphQL's index reads instead of `database` (the benchmark's static-data baseline). */
+  recordingIndex?: RecordingIndexReader;
   /** The write side: POST /cc/callback, agent-operation index requests, the ingestion loop. */
   ingestion?: Ingestion;
 }
@@ -69,12 +72,19 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   const metrics = deps.metrics ?? createMetrics();
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  // /graphql goes straight to its node:http endpoint (set once Apollo has started); the rest to express.
+  let graphqlEndpoint: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
+  const httpServer = http.createServer((req, res) => {
+    if (graphqlEndpoint !== undefined && isGraphQLPath(req.url)) graphqlEndpoint(req, res);
+    else app(req, res);
+  });
+  applyKeepAlive(httpServer, config.httpKeepAliveTimeoutSeconds);
   const shutdown = trackForShutdown(httpServer);
-  const links = createLinkCodec({ keys: config.mediaLinkKeys, publicBaseUrl: config.publicBaseUrl });
+  const links = createLinkCodec({ keys: config.mediaLinkKeys, publicBaseUrl: config.publicBaseUrl, reuseWithinSecond: config.mediaLinkReuse });
   const authenticator = createCallerAuthenticator(config.jwt, { logger });
+  const track = createRequestTracking({ logger, metrics });
 
-  app.use(requestId({ logger, metrics }));
+  app.use(requestId(track));
 
   app.get('/', serviceIndex());
   app.get('/healthz', healthz());
@@ -84,9 +94,11 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
       ccfsReachable: createReachabilityProbe(config.ccfs?.baseUrl ?? '', config.tls),
       agentSignedIn: deps.agentSession ? () => deps.agentSession?.state === 'signed_in' : undefined,
       shuttingDown: () => shutdown.shuttingDown,
+      ...(deps.agentPool ? { agentPool: () => deps.agentPool!.status() } : {}),
     }),
   );
   app.get('/metrics', metricsEndpoint(metrics.registry));
+  if (deps.agentPool) app.use(deps.agentPool.relayRoute);
   // POST /cc/callback reads its own raw body (the signature covers the exact bytes).
   if (deps.ingestion) app.use(deps.ingestion.callbackRoute);
 
@@ -97,11 +109,13 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
 
   // Every statement GraphQL sends is counted (db_read_queries_total) and every read timed.
   const indexReader = deps.database.reader.withPlugin(new QueryCounterPlugin(() => metrics.dbReadQueries.inc()));
-  const recordingIndex = createRecordingIndexReader({
-    db: indexReader,
-    coverage: () => readCoverage(indexReader),
-    observe: (query, seconds, outcome) => metrics.dbReadDuration.observe({ query, outcome }, seconds),
-  });
+  const recordingIndex =
+    deps.recordingIndex ??
+    createRecordingIndexReader({
+      db: indexReader,
+      coverage: () => readCoverage(indexReader),
+      observe: (query, seconds, outcome) => metrics.dbReadDuration.observe({ query, outcome }, seconds),
+    });
 
   const graphql = createGraphQLServer({
     config,
@@ -118,16 +132,16 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
       : () => Promise.reject(new Error('requestAgentOperationIndex needs the write side (ingestion), which this server was started without')),
   });
   await graphql.apollo.start();
-  app.use(
-    '/graphql',
-    cors({ origin: config.corsOrigins, credentials: true }),
-    ...(config.routerSecret === undefined ? [] : [requireRouterSecret(config.routerSecret)]),
-    jsonBody(config.graphql.maxBodyBytes),
-    limitQuerySize(config.graphql.maxQueryBytes),
-    expressMiddleware(graphql.apollo, {
-      context: async ({ req }) => graphql.context(await authenticator.authenticate(req.headers.authorization)),
-    }),
-  );
+  graphqlEndpoint = createGraphQLEndpoint({
+    apollo: graphql.apollo,
+    context: async (req, request) => graphql.context(await authenticator.authenticate(req.headers.authorization), request),
+    corsOrigins: config.corsOrigins,
+    routerSecret: config.routerSecret,
+    maxBodyBytes: config.graphql.maxBodyBytes,
+    maxQueryBytes: config.graphql.maxQueryBytes,
+    logger,
+    track,
+  });
 
   app.use(notFound());
   app.use(jsonErrors(logger));

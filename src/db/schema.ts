@@ -103,10 +103,23 @@ export interface IngestMetaTable {
   value: string;
 }
 
+/** A replica's lease on a CC-Gateway pool agent (src/agent-pool/postgres-lease-store.ts). */
+export interface AgentLeaseTable {
+  scope: string;
+  agent_id: string;
+  holder_id: string;
+  relay_url: string;
+  /** 1 while the holder's agent session is signed in. */
+  ready: number;
+  /** Epoch ms, by the database's clock. */
+  expires_at: number;
+}
+
 export interface Database {
   recording: RecordingTable;
   index_window: IndexWindowTable;
   export_file: ExportFileTable;
   callback_inbox: CallbackInboxTable;
   ingest_meta: IngestMetaTable;
+  agent_lease: AgentLeaseTable;
 }

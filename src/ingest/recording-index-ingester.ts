@@ -1,5 +1,5 @@
 /**
- * The recording-index ingestion loop (contract 1b). Every tick:
+ * The recording-index ingestion loop (docs/recording-index.md). Every tick:
  *   1. plan: when the interval has passed since the last window was planned, plan the next
  *      windows (under a lock: on PostgreSQL a transaction-level advisory lock, so that among
  *      replicas one plans them);

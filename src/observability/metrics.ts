@@ -112,6 +112,33 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: 'Guid rotations followed on the CC-Gateway session',
       registers,
     }),
+    forcedSignIns: new Counter({
+      name: 'cc_agent_forced_sign_ins_total',
+      help: 'Forced sign-ins (forcelogin) of the CC-Gateway service agent: each may have thrown another session out',
+      registers,
+    }),
+    agentPoolSize: new Gauge({
+      name: 'cc_agent_pool_size',
+      help: 'Service agents in the CC-Gateway agent pool (CC_GATEWAY_AGENTS)',
+      registers,
+    }),
+    agentPoolFree: new Gauge({
+      name: 'cc_agent_pool_free',
+      help: 'Pool agents no replica holds a lease on (as last seen in the shared store)',
+      registers,
+    }),
+    agentPoolHeld: new Gauge({
+      name: 'cc_agent_pool_held',
+      help: '1 for the pool agent this replica holds (its lease and session), 0 for the others',
+      labelNames: ['agent_id'] as const,
+      registers,
+    }),
+    gatewayRelayed: new Counter({
+      name: 'cc_agent_gateway_relayed_total',
+      help: 'CC-Gateway downloads relayed between replicas: out (this replica holds no agent) or in (served for another replica)',
+      labelNames: ['direction'] as const,
+      registers,
+    }),
   };
 }
 

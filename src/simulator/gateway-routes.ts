@@ -13,8 +13,10 @@ export interface GatewayContext {
   sessions: AgentSessionStore;
   knobs: SimKnobs;
   clock: () => number;
-  agentId: string;
-  agentPassword: string;
+  /** The service agents that may sign in, by id. */
+  agentPasswords: ReadonlyMap<string, string>;
+  /** Counts successful sign-ins (forced or not). */
+  onSignIn: (forced: boolean) => void;
   pollWaitMs: number;
 }
 
@@ -52,10 +54,11 @@ export function signIn(call: IncomingCall, ctx: GatewayContext, force: boolean):
   if (typeof password !== 'string' || password.length > 32) return gatewayError('100-001');
   if (phone !== undefined && (typeof phone !== 'string' || phone.length > 24)) return gatewayError('100-001');
   if (![3, 4, 5].includes(status)) return gatewayError('100-001');
-  if (call.agentId !== ctx.agentId || password !== ctx.agentPassword) return gatewayError('100-004');
+  if (ctx.agentPasswords.get(call.agentId) !== password) return gatewayError('100-004');
   if (!force && ctx.sessions.active(call.agentId)) return gatewayError('100-002');
 
   const session = ctx.sessions.signIn(call.agentId);
+  ctx.onSignIn(force);
   for (const event of signInEvents(call.agentId, status)) ctx.sessions.pushEvent(session, event);
   const reply = gatewayReply('0', '', {
     result: {

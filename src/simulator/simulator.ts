@@ -28,6 +28,7 @@ import {
   DOWNLOAD_ENDPOINTS,
   SIM_ENDPOINTS,
   type AddFileSpec,
+  type SimAgent,
   type SimCounters,
   type SimEndpoint,
   type SimFault,
@@ -60,8 +61,10 @@ function newCounters(): SimCounters {
     bytesSent: perEndpoint(),
     authFailures: 0,
     faultsApplied: 0,
-    lastTraceparent: {},
+    signIns: 0,
+    forcedSignIns: 0,
     callbacks: { sent: 0, succeeded: 0, failed: 0 },
+    lastTraceparent: {},
   };
 }
 
@@ -95,13 +98,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
   const foreignAccessKey = options.foreignAccessKey ?? DEFAULT_FOREIGN_ACCESS_KEY;
   const foreignSecretKey = options.foreignSecretKey ?? DEFAULT_FOREIGN_SECRET_KEY;
-  const credentials = {
-    accessKey,
-    secretKey,
-    agentId: options.agentId ?? '4977',
-    password: options.agentPassword ?? 'sim-agent-pw',
-    phone: options.agentPhone ?? '40038',
-  };
+  const agents: SimAgent[] =
+    options.agents !== undefined && options.agents.length > 0
+      ? options.agents.map((agent) => ({ ...agent }))
+      : [{ agentId: options.agentId ?? '4977', password: options.agentPassword ?? 'sim-agent-pw', phone: options.agentPhone ?? '40038' }];
+  if (new Set(agents.map((agent) => agent.agentId)).size !== agents.length) throw new Error('simulator agents need distinct ids');
+  const credentials = { accessKey, secretKey, ...agents[0]! };
   const timeZone = options.timeZone ?? 'UTC';
   new Intl.DateTimeFormat('en-US', { timeZone }); // throws early on an unknown zone
 
@@ -156,8 +158,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sessions,
     knobs,
     clock,
-    agentId: credentials.agentId,
-    agentPassword: credentials.password,
+    agentPasswords: new Map(agents.map((agent) => [agent.agentId, agent.password])),
+    onSignIn: (forced) => {
+      if (forced) counters.forcedSignIns += 1;
+      else counters.signIns += 1;
+    },
     pollWaitMs: options.pollWaitMs ?? 10_000,
   };
 
@@ -344,6 +349,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ccfsBaseUrl: url,
     gatewayBaseUrl: url,
     credentials,
+    agents,
     foreignCredentials: { accessKey: foreignAccessKey, secretKey: foreignSecretKey },
     samples: catalog.samples,
     knobs,
@@ -372,8 +378,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       counters.authFailures = 0;
       counters.faultsApplied = 0;
-      counters.lastTraceparent = {};
+      counters.signIns = 0;
+      counters.forcedSignIns = 0;
       Object.assign(counters.callbacks, { sent: 0, succeeded: 0, failed: 0 });
+      counters.lastTraceparent = {};
     },
     addFile(fileName: string, spec: AddFileSpec) {
       if (fileName === '' || !Number.isInteger(spec.size) || spec.size < 0) throw new Error('addFile needs a file name and an integer size');

@@ -135,6 +135,11 @@ export interface SimulatorOptions {
   agentPassword?: string;
   /** Default '40038'. */
   agentPhone?: string;
+  /**
+   * A pool of service agents that may sign in (each with its own session and Guid). When given, the
+   * first is `credentials` and agentId/agentPassword/agentPhone are ignored. Default: the one agent above.
+   */
+  agents?: SimAgent[];
   /** Default 'dynamic' (AUTHMODE=2). */
   guidMode?: 'dynamic' | 'static';
   /** Guid rotation period, default 60000. */
@@ -218,10 +223,14 @@ export interface SimCounters {
   authFailures: number;
   /** Injected faults that were applied. */
   faultsApplied: number;
-  /** The W3C `traceparent` header of the last call per endpoint (absent: the call had none). */
-  lastTraceparent: Partial<Record<SimEndpoint, string>>;
+  /** Sign-ins answered with success (PUT onlineagent/{id}). */
+  signIns: number;
+  /** Forced sign-ins answered with success (PUT …/forcelogin): each one may have thrown another client's session out. */
+  forcedSignIns: number;
   /** Callbacks to callBackURLs. */
   callbacks: { sent: number; succeeded: number; failed: number };
+  /** The W3C `traceparent` header of the last call per endpoint (absent: the call had none). */
+  lastTraceparent: Partial<Record<SimEndpoint, string>>;
 }
 
 export interface SimKnobs {
@@ -253,6 +262,12 @@ export interface AddFileSpec {
   accessKey?: string;
 }
 
+export interface SimAgent {
+  agentId: string;
+  password: string;
+  phone: string;
+}
+
 export interface SimCredentials {
   accessKey: string;
   secretKey: string;
@@ -267,6 +282,8 @@ export interface Simulator {
   ccfsBaseUrl: string;
   gatewayBaseUrl: string;
   credentials: SimCredentials;
+  /** Every service agent that may sign in (the first is the one in `credentials`). */
+  agents: SimAgent[];
   foreignCredentials: { accessKey: string; secretKey: string };
   samples: SampleIds;
   knobs: SimKnobs;

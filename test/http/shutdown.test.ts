@@ -1,8 +1,11 @@
 /**
  * SIGTERM on the real process (`src/main.ts` as a child, configured by environment): new connections
- * are refused, a running download finishes within SHUTDOWN_GRACE_SECONDS (or is cut as a broken
- * transfer past it), the service agent is signed out, and the process exits 0.
+ * are refused, a keep-alive connection that was open is answered once more (then closed: a router
+ * may be sending on it), a running download finishes within SHUTDOWN_GRACE_SECONDS (or is cut as a
+ * broken transfer past it), the service agent is signed out, and the process exits 0.
  */
+import http from 'node:http';
+import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { eventually } from '../support/eventually.js';
 import { onServer, postGraphQL } from '../support/graphql-client.js';
@@ -25,6 +28,35 @@ async function startDownload(child: SubgraphProcess): Promise<{ reader: Readable
   const reader = response.body!.getReader();
   const first = await reader.read();
   return { reader, received: first.value?.length ?? 0 };
+}
+
+/** GET /healthz on a connection of its own (no keep-alive pool): its status, or the connection error. */
+function freshHealthz(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http.get(`${url}/healthz`, { agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).once('error', reject);
+  });
+}
+
+/** A keep-alive connection as a router holds it: one request now, more later on the same socket. */
+async function keepAliveConnection(url: string): Promise<{ get(): Promise<{ status: string; connection: string | undefined }>; closed: Promise<void> }> {
+  const { port } = new URL(url);
+  const socket = net.connect(Number(port), '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  let buffer = '';
+  socket.on('data', (chunk: Buffer) => (buffer += chunk.toString('latin1')));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  return {
+    closed,
+    async get() {
+      buffer = '';
+      socket.write('GET /healthz HTTP/1.1\r\nHost: subgraph\r\nConnection: keep-alive\r\n\r\n');
+      await eventually(() => /\r\n\r\n\{"status":"ok"\}$/.test(buffer), 5_000);
+      return { status: buffer.split('\r\n')[0]!, connection: /\r\nconnection: ([^\r]+)/i.exec(buffer)?.[1]?.toLowerCase() };
+    },
+  };
 }
 
 async function readRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<number> {
@@ -58,9 +90,14 @@ describe('SIGTERM', () => {
 
     sim.knobs.bytesPerSecond = 16 * 1024; // about three seconds for the file
     const download = await startDownload(child);
+    const router = await keepAliveConnection(child.url);
+    expect(await router.get()).toEqual({ status: 'HTTP/1.1 200 OK', connection: 'keep-alive' });
     child.process.kill('SIGTERM');
     await eventually(() => child!.lines.some((line) => line.msg === 'shutting down: no new connections'));
-    await expect(fetch(`${child.url}/healthz`)).rejects.toThrow();
+    await expect(freshHealthz(child.url)).rejects.toThrow(/ECONNREFUSED/);
+    // The connection the router already had still answers, saying it closes after this answer.
+    expect(await router.get()).toEqual({ status: 'HTTP/1.1 200 OK', connection: 'close' });
+    await router.closed;
 
     const rest = await readRest(download.reader);
     expect(download.received + rest).toBe(FILE_SIZE);

@@ -29,10 +29,12 @@ export interface SubgraphProcessOptions extends SimulatorEnvOptions {
   entry?: string;
   /** Keep the JSON log lines of stdout in `lines`. */
   captureLogs?: boolean;
+  /** A fixed port (a replica started again behind a load balancer); default a free one. */
+  port?: number;
 }
 
 export async function spawnSubgraph(sim: SimulatorEndpoints, options: SubgraphProcessOptions = {}): Promise<SubgraphProcess> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   // Each process its own embedded database (unless the caller names one), removed when it stops.
   const dataDir = options.env?.['DATA_DIR'] === undefined ? mkdtempSync(path.join(tmpdir(), 'cc-media-data-')) : undefined;
@@ -48,6 +50,8 @@ export async function spawnSubgraph(sim: SimulatorEndpoints, options: SubgraphPr
       NODE_ENV: 'production',
       PORT: String(port),
       PUBLIC_BASE_URL: url,
+      // Where other replicas relay gateway downloads to (only used with an agent pool).
+      INTERNAL_BASE_URL: url,
       ...(dataDir === undefined ? {} : { DATA_DIR: dataDir }),
       ...options.env,
     },
