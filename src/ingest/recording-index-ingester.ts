@@ -21,10 +21,10 @@ import { backoffDelayMs } from '../cc/retry.js';
 import { ccLocalDay } from '../cc/files/cc-local-format.js';
 import { exportFileName } from '../cc/files/export-file-name.js';
 import { SKIP_REASONS } from '../cc/files/recording-index-row.js';
-import type { CcfsApi } from '../cc/types.js';
+import type { CcfsApi, UpstreamDownload } from '../cc/types.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { readCoverage } from '../db/coverage.js';
-import { applyEarlyCallback, claimDueRecordFile, insertExportFile, markDownloadFailed, markFileFailed, pruneCallbackInbox, recordFirstDownload, type ExportFile } from '../db/export-file-repository.js';
+import { applyEarlyCallback, claimDueRecordFile, insertExportFile, renameExportFile, markDownloadFailed, markFileFailed, pruneCallbackInbox, recordFirstDownload, type ExportFile } from '../db/export-file-repository.js';
 import { claimDueWindow, insertWindows, lastWindow, markWindowAskFailed, markWindowAsked, reopenWindow, type IndexWindow } from '../db/index-window-repository.js';
 import { META_FIRST_START, writeMetaOnce } from '../db/ingest-meta-repository.js';
 import type { Logger } from '../observability/logger.js';
@@ -80,6 +80,8 @@ export interface IngesterEvents {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How close to a local midnight a request may be for the platform to date its file the other day. */
+const MIDNIGHT_MARGIN_MS = 5 * 60_000;
 /** Work items handled per tick and kind, so one tick never runs unbounded. */
 const MAX_ITEMS_PER_TICK = 50;
 
@@ -245,12 +247,40 @@ export class RecordingIndexIngester {
     this.events.emit('windowAsked', { windowId: window.id, fileName });
   }
 
-  private async fetch(file: ExportFile): Promise<void> {
-    const { handle, ccfs, metrics, logger } = this.options;
-    const polled = file.ready_at === null;
-    let download;
+  /**
+   * The name of the file if the CC-FS dated it the day before or after ours: only for a request
+   * made within a few minutes of a local midnight (the two clocks may disagree on the day).
+   */
+  private otherDayName(file: ExportFile): string | undefined {
+    const day = ccLocalDay(file.requested_at, this.options.timeZone);
+    for (const shifted of [file.requested_at + MIDNIGHT_MARGIN_MS, file.requested_at - MIDNIGHT_MARGIN_MS]) {
+      const other = ccLocalDay(shifted, this.options.timeZone);
+      if (other !== day) return exportFileName(other, file.response_id);
+    }
+    return undefined;
+  }
+
+  /** The download of the file, under its expected name or (polling) the other day's; rejects (not_found) while not there. */
+  private async openBillFile(file: ExportFile): Promise<{ name: string; download: UpstreamDownload }> {
     try {
-      download = await ccfs.downloadBillFile(file.file_name);
+      return { name: file.file_name, download: await this.options.ccfs.downloadBillFile(file.file_name) };
+    } catch (error) {
+      const other = file.ready_at === null && isCcError(error) && error.kind === 'not_found' ? this.otherDayName(file) : undefined;
+      if (other === undefined) throw error;
+      try {
+        return { name: other, download: await this.options.ccfs.downloadBillFile(other) };
+      } catch (otherError) {
+        throw isCcError(otherError) && otherError.kind === 'not_found' ? error : otherError;
+      }
+    }
+  }
+
+  private async fetch(file: ExportFile): Promise<void> {
+    const { handle, metrics, logger } = this.options;
+    const polled = file.ready_at === null;
+    let opened: { name: string; download: UpstreamDownload };
+    try {
+      opened = await this.openBillFile(file);
     } catch (error) {
       if (isCcError(error) && error.kind === 'not_found') {
         if (this.now() - file.requested_at > (this.options.fileWaitLimitMs ?? 6 * 60 * 60_000)) {
@@ -264,9 +294,15 @@ export class RecordingIndexIngester {
       }
       return this.retryLater(file, error, 0);
     }
+    const { download } = opened;
     // The body may break off while the transaction is being opened: the reader sees the error
     // (stream.errored) once it starts; until then it must not go unhandled.
     download.stream.on('error', () => undefined);
+    if (opened.name !== file.file_name) {
+      await renameExportFile(handle.db, file.file_name, opened.name);
+      logger.info({ expected: file.file_name, fileName: opened.name }, 'recording-index file found under the other day\'s name');
+      file = { ...file, file_name: opened.name };
+    }
     await recordFirstDownload(handle.db, file.file_name, 'record', this.now());
     const started = process.hrtime.bigint();
     let rowsWritten = 0;

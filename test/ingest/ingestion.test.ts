@@ -159,6 +159,30 @@ describe.each(DATABASE_KINDS)('recording-index ingestion on %s', (kind) => {
     }
   });
 
+  it('finds the file under the next day’s name when the request was made just before midnight and no callback comes', async () => {
+    // Our clock reads 30 s before today's (UTC) midnight; the simulator's reads today: it names the file after today.
+    const clock = new ManualClock(Math.floor(Date.now() / DAY) * DAY - 30_000);
+    const stack = await startIngestionStack({
+      database: await databases.fresh(kind),
+      simulator: { exportDelayMs: 0 },
+      env: { CC_CALLBACK_WAIT_SECONDS: '0' },
+      tuning: { now: clock.now },
+      start: false,
+    });
+    try {
+      stack.sim.injectExport({ type: 'noCallback' });
+      await stack.ingestion.start();
+      await eventually(async () => (await ingestedFiles(stack)) === 1);
+      const made = stack.sim.exports()[0];
+      const [file] = await files(stack.handle);
+      expect(file).toMatchObject({ file_name: made?.fileName, state: 'ingested', row_count: made?.records });
+      expect((await windows(stack.handle))[0]?.bill_file_name).toBe(made?.fileName);
+      expect(stack.logs.text).toContain("found under the other day's name");
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('skips and counts hostile lines, ingests the rest, and logs no row content', async () => {
     const stack = await startIngestionStack({ database: await databases.fresh(kind), start: false });
     try {
