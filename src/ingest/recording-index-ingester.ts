@@ -16,7 +16,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { isCcError } from '../cc/cc-error.js';
+import { CcError, isCcError } from '../cc/cc-error.js';
 import { backoffDelayMs } from '../cc/retry.js';
 import { ccLocalDay } from '../cc/files/cc-local-format.js';
 import { exportFileName } from '../cc/files/export-file-name.js';
@@ -98,6 +98,8 @@ export class RecordingIndexIngester {
   private again = false;
   private stopped = true;
   private startMs: number | undefined;
+  /** The download being ingested, so that stop() can end it (its transaction then rolls back). */
+  private current: UpstreamDownload | undefined;
   /** Ticks run in the context the ingester was made in, not in that of the callback that woke it. */
   private readonly context = new AsyncResource('RecordingIndexIngester');
 
@@ -145,11 +147,15 @@ export class RecordingIndexIngester {
     });
   }
 
-  /** Stops the loop and waits for the work in progress (a file's transaction finishes or rolls back). */
+  /**
+   * Stops the loop and waits for the work in progress: a file being ingested is cut off, so its
+   * transaction rolls back at once and the file is fetched again after the next start.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.current?.stream.destroy(new CcError('unavailable', 'the subgraph is stopping'));
     await this.running;
   }
 
@@ -295,6 +301,8 @@ export class RecordingIndexIngester {
       return this.retryLater(file, error, 0);
     }
     const { download } = opened;
+    this.current = download;
+    if (this.stopped) download.stream.destroy(new CcError('unavailable', 'the subgraph is stopping'));
     // The body may break off while the transaction is being opened: the reader sees the error
     // (stream.errored) once it starts; until then it must not go unhandled.
     download.stream.on('error', () => undefined);
@@ -334,9 +342,14 @@ export class RecordingIndexIngester {
         result.skipped > 0 ? 'recording-index file ingested; bad lines skipped' : 'recording-index file ingested',
       );
       this.events.emit('fileIngested', { fileName: file.file_name, rows: result.stats.rows, skipped: result.skipped });
+      this.current = undefined;
     } catch (error) {
+      this.current = undefined;
+      // A download that broke off (whatever error the zip reader saw first), or a database failure:
+      // the file itself may be fine.
+      const broken = download.stream.errored;
       download.stream.destroy();
-      // A download that broke off, or a database failure: the file itself may be fine.
+      if (isCcError(broken)) return this.retryLater(file, broken, rowsWritten);
       if (isCcError(error) || error instanceof StoreError || isDatabaseError(error)) return this.retryLater(file, error, rowsWritten);
       // The content itself was refused (not a zip, too large, unreadable): ask the window again.
       return this.giveUp(file, 'refused', `the file was refused: ${errorText(error)}`, rowsWritten);

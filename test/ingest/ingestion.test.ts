@@ -136,6 +136,35 @@ describe.each(DATABASE_KINDS)('recording-index ingestion on %s', (kind) => {
     }
   });
 
+  it('cuts a file off when stopped mid-ingestion (nothing kept), and fetches it again after the restart', async () => {
+    const database = await databases.fresh(kind);
+    const sim = await startSimulator({ exportDelayMs: 50 });
+    try {
+      const first = await startIngestionStack({ database, sim, start: false });
+      sim.knobs.bytesPerSecond = 2_000; // a download that takes a while
+      await first.ingestion.start();
+      await eventually(() => sim.counters.inFlight.downloadBillFile > 0);
+      await first.ingestion.stop();
+      expect(await recordings(first.handle)).toBe(0);
+      const [file] = await files(first.handle);
+      expect(file?.state).toBe('ready'); // not given up: the same file is fetched again
+      expect((await windows(first.handle))[0]?.state).toBe('asked');
+      await first.close();
+
+      delete sim.knobs.bytesPerSecond;
+      const second = await startIngestionStack({ database, sim });
+      try {
+        await eventually(async () => (await ingestedFiles(second)) === 1);
+        expect(sim.counters.calls.queryBillData).toBe(1);
+        expect(await recordings(second.handle)).toBe(sim.samples.recordings.length);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('polls the expected file name when no callback comes, with backoff while the CC-FS answers not-found', async () => {
     const stack = await startIngestionStack({
       database: await databases.fresh(kind),
