@@ -6,11 +6,14 @@
  *   npm run bench -- --quick           one short round of each (about a minute or two)
  *   npm run bench -- --only=streaming  any of batching, graphql, streaming (comma-separated)
  *   npm run bench -- --cpu-prof        also write V8 CPU profiles of our process to bench/tmp/profiles
+ *   npm run bench -- --ours-entry=/copy/of/src/main.ts   measure another tree as "ours" (before/after)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runBatching } from './batching.js';
 import { runGraphQLThroughput } from './graphql-throughput.js';
+import { runMixedLoad } from './mixed-load.js';
+import { setOursEntry } from './lib/subgraph.js';
 import { describeMachine } from './lib/machine.js';
 import { machineLine, markdownTable, readmeSection, type BenchResults } from './report.js';
 import { runStreaming } from './streaming.js';
@@ -20,11 +23,13 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    'ours-entry': { type: 'string' },
   },
 });
+if (values['ours-entry'] !== undefined) setOursEntry(values['ours-entry']);
 
 const quick = values.quick ?? false;
-const only = new Set((values.only ?? 'batching,graphql,streaming').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? 'batching,graphql,streaming,mixed').split(',').map((s) => s.trim()));
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -64,6 +69,11 @@ if (only.has('streaming')) {
     log,
     ...(oursExecArgv ? { oursExecArgv } : {}),
   });
+}
+
+if (only.has('mixed')) {
+  log('\n4. mixed load: 100 GraphQL connections and 10 downloaders of a 3 MB recording, each half alone and both at once');
+  results.mixed = await runMixedLoad({ phaseSeconds: quick ? 8 : 20, log, ...(oursExecArgv ? { oursExecArgv } : {}) });
 }
 
 results.durationSeconds = (performance.now() - started) / 1000;

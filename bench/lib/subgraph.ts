@@ -26,10 +26,17 @@ export interface OurSubgraphOptions {
   entry?: string;
 }
 
+let defaultEntry = 'src/main.ts';
+
+/** Measure another tree as ours (e.g. a copy of main, for before/after figures). */
+export function setOursEntry(entry: string): void {
+  defaultEntry = entry;
+}
+
 export async function startOurSubgraph(sim: SimulatorEndpoints, options: OurSubgraphOptions = {}): Promise<OurSubgraph> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = await spawnNodeEntry(options.entry ?? 'src/main.ts', {
+  const child = await spawnNodeEntry(options.entry ?? defaultEntry, {
     readyUrl: `${url}/healthz`,
     ...(options.execArgv ? { execArgv: options.execArgv } : {}),
     env: {
