@@ -50,7 +50,14 @@ export interface ReplicaStack {
 }
 
 export async function startReplicaStack(options: { simulator?: { pollWaitMs?: number } } = {}): Promise<ReplicaStack> {
-  const sim = await startSimulator({ agents: [...POOL_AGENTS, REFERENCE_AGENT], pollWaitMs: options.simulator?.pollWaitMs ?? 1_000 });
+  const sim = await startSimulator({
+    agents: [...POOL_AGENTS, REFERENCE_AGENT],
+    pollWaitMs: options.simulator?.pollWaitMs ?? 1_000,
+    // Node's 5 s default is far below what CC servers keep; with three replicas starving for CPU,
+    // a replica then reuses a connection the simulator is closing (ECONNRESET, a 503 for its client):
+    // the race of "Router-safe HTTP" on the CC side, which src/cc's transport does not retry yet.
+    keepAliveTimeoutMs: 65_000,
+  });
   const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   const databaseUrl = await postgres.createDatabase();
   const lbPort = await freePort();
