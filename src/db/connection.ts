@@ -31,6 +31,8 @@ export interface DatabaseHandle {
   description: string;
   /** PostgreSQL only: the pool itself, for what Kysely does not offer (COPY in bulk loads). */
   pgPool?: pg.Pool;
+  /** SQLite only: the writing connection of `db`, for prepared statements reused across batches. */
+  sqliteWriter?: BetterSqlite3.Database;
   close(): Promise<void>;
 }
 
@@ -83,12 +85,14 @@ function openSqliteConnection(file: string, role: 'writer' | 'reader'): BetterSq
 function openSqlite(dataDir: string): DatabaseHandle {
   mkdirSync(dataDir, { recursive: true });
   const file = path.resolve(dataDir, SQLITE_FILE_NAME);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteConnection(file, 'writer') }) });
+  const writer = openSqliteConnection(file, 'writer');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: writer }) });
   const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: async () => openSqliteConnection(file, 'reader') }) });
   return {
     dialect: 'sqlite',
     db,
     reader,
+    sqliteWriter: writer,
     description: `sqlite:${file}`,
     close: async () => {
       await reader.destroy();

@@ -13,7 +13,7 @@ import type { DatabaseHandle } from '../db/connection.js';
 import { lockFileForIngestion, markFileIngested } from '../db/export-file-repository.js';
 import { META_RECORDING_COUNT, writeMeta } from '../db/ingest-meta-repository.js';
 import { markWindowIngested } from '../db/index-window-repository.js';
-import { countRecordings, upsertRecordings } from '../db/recording-repository.js';
+import { countRecordings, upsertRecordings, upsertRecordingsPrepared } from '../db/recording-repository.js';
 import { startRecordingBulkLoad } from '../db/recording-bulk-load.js';
 import type { Database, RecordingTable } from '../db/schema.js';
 import type { Executor } from '../db/recording-repository.js';
@@ -58,9 +58,12 @@ function toTable(row: RecordingIndexRow, sourceFile: string, at: number): Record
 
 export async function ingestRecordingIndexFile(handle: DatabaseHandle, fileName: string, zip: Readable, options: IngestFileOptions): Promise<IngestResult> {
   if (handle.pgPool !== undefined) return ingestOnPostgres(handle.pgPool, fileName, zip, options);
+  const writer = handle.sqliteWriter;
   return handle.db.transaction().execute((trx) =>
     ingestInTransaction(trx, fileName, zip, options, async (rows) => {
-      await upsertRecordings(trx, handle.dialect, rows);
+      // The transaction holds the writing connection: its own prepared statements run inside it.
+      if (writer !== undefined) upsertRecordingsPrepared(writer, rows);
+      else await upsertRecordings(trx, handle.dialect, rows);
     }),
   );
 }
