@@ -11,19 +11,19 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# `npm ci` refuses this lockfile (optional platform builds missing from it); `npm install` with the
-# committed lockfile installs the same tree.
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json codegen.yml ./
+COPY scripts/build.mjs ./scripts/
 COPY schema ./schema
 COPY src ./src
-RUN npm run codegen && npm run build && cp -r src/simulator/assets dist/simulator/assets
+# codegen, tsc, and the files read at run time (simulator assets) into dist/.
+RUN npm run build
 
 # 2. Production dependencies only (no install scripts: nothing at run time needs one).
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm install --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 # 3. Runtime.
 FROM ${NODE_IMAGE} AS runtime

@@ -320,7 +320,7 @@ export function readmeSection(results: BenchResults): string {
   notes.push(
     'The machine is shared: absolute rates drift by up to 2× between runs (e.g. nginx with 16 downloads); the ratios are taken within one run, and CPU seconds per GiB are the steadier streaming figure.',
   );
-  notes.push('Every server runs in its own process on 127.0.0.1 (ours: `src/main.ts` as `npm start` runs it, NODE_ENV=production, configured by environment variables to use a simulator in another process). Figures are medians of the rounds after a warm-up; MiB = 2^20 bytes.');
+  notes.push('Every server runs in its own process on 127.0.0.1 (ours: `src/main.ts` under tsx, as `npm run dev` runs it, NODE_ENV=production, configured by environment variables to use a simulator in another process). Figures are medians of the rounds after a warm-up; MiB = 2^20 bytes.');
   const misses = missedTargetNotes(results);
   return [
     markdownTable(results),

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { runBatching } from './batching.js';
 import { runGraphQLThroughput } from './graphql-throughput.js';
 import { runMixedLoad } from './mixed-load.js';
-import { setOursEntry } from './lib/subgraph.js';
+import { setOursEntry } from './lib/ours.js';
 import { describeMachine } from './lib/machine.js';
 import { machineLine, markdownTable, readmeSection, type BenchResults } from './report.js';
 import { runStreaming } from './streaming.js';

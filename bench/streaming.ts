@@ -11,14 +11,15 @@
  * network in the path, where the proxy's CPU cost per byte no longer sets the rate.
  */
 import { CAN_LIMIT_RATE, DOWNLOAD_CLIENT, download, downloadInParallel, type DownloadResult } from './lib/download-client.js';
-import { freePort } from './lib/free-port.js';
+import { freePort } from '../test/support/ports.js';
 import { expectNoErrors, postGraphQL } from './lib/graphql-client.js';
 import { ensureNginx, NGINX_SETTINGS, startNginx, type RunningNginx } from './lib/nginx.js';
 import { cpuSecondsOfTree, pinToCpu, unpin } from './lib/process-cpu.js';
 import { readProcessMemory, sampleRss } from './lib/process-memory.js';
 import { forkRpcChild, type RpcChild } from './lib/rpc.js';
 import { median, MIB } from './lib/stats.js';
-import { startOurSubgraph } from './lib/subgraph.js';
+import type { SubgraphProcess } from '../test/support/subgraph-process.js';
+import { spawnOurs } from './lib/ours.js';
 import type { SimulatorChildInfo } from './servers/simulator-child.js';
 
 export const PATHS = ['direct', 'nginx', 'node-pipe', 'ours'] as const;
@@ -121,14 +122,14 @@ export async function runStreaming(options: {
   const nginxBinary = ensureNginx(options.log);
   const sim = await forkRpcChild<SimulatorChildInfo>(new URL('./servers/simulator-child.ts', import.meta.url));
   const simOrigin = new URL(sim.info.ccfsBaseUrl).origin;
-  let ours: Awaited<ReturnType<typeof startOurSubgraph>> | undefined;
+  let ours: SubgraphProcess | undefined;
   let nginx: RunningNginx | undefined;
   let nodePipe: RpcChild<{ url: string }> | undefined;
   try {
     await sim.call('addFile', FILE, { size: payloadBytes, kind: 'bytes' });
     await sim.call('addFile', CONCURRENT_FILE, { size: concurrentBytesEach, kind: 'bytes' });
     await sim.call('addFile', THROTTLED_FILE, { size: throttledBytes, kind: 'bytes' });
-    ours = await startOurSubgraph(sim.info, options.oursExecArgv ? { execArgv: options.oursExecArgv } : {});
+    ours = await spawnOurs(sim.info, { ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}) });
     if (nginxBinary) nginx = await startNginx(nginxBinary, sim.info.port, await freePort());
     nodePipe = await forkRpcChild<{ url: string }>(new URL('./servers/node-proxy-child.ts', import.meta.url), {
       env: { UPSTREAM_ORIGIN: simOrigin },

@@ -4,8 +4,8 @@
  * typed control over it (knobs, counters, faults).
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../../test/support/node-process.js';
 
 interface RpcRequest {
   rpc: 'call';
@@ -117,13 +117,6 @@ export async function forkRpcChild<Info>(moduleUrl: URL, options: ForkOptions = 
         child.send({ rpc: 'call', id, method, args } satisfies RpcRequest);
       });
     },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, 5000),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The C2 `auth-v2` request signature of CC-FS (cc-api-notes.md §1), as in Huawei's demo `SignInfo`:
+ * The C2 `auth-v2` request signature of CC-FS (docs/cc-platform.md §2), as in Huawei's demo `SignInfo`:
  *
  *   prefix     = auth-v2/{AK}/{yyyy-MM-ddTHH:mm:ssZ}/{signed header names}
  *   signingKey = hex(HMAC-SHA256(SK, prefix))                 (the hex string is the next key)
@@ -22,8 +22,8 @@ export interface AuthV2Request {
   query?: Record<string, string>;
   /** The request headers as sent; names are matched case-insensitively. */
   headers: Record<string, string>;
-  /** The exact body string that is sent ('' for none). */
-  body: string;
+  /** The exact body that is sent ('' for none); bytes as received when verifying. */
+  body: string | Buffer;
   /** Defaults to now; only whole seconds are signed. */
   timestamp?: Date;
   /** Header names to sign; defaults to content-length, content-type, host. */
@@ -34,9 +34,9 @@ export interface AuthV2Request {
  * RFC 3986 unreserved characters stay, every other UTF-8 byte becomes `%XX` (upper-case hex).
  * Stricter than encodeURIComponent, which leaves `! ' ( ) *` alone.
  */
-export function normalize(value: string): string {
+export function normalize(value: string | Buffer): string {
   let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
+  for (const byte of typeof value === 'string' ? Buffer.from(value, 'utf8') : value) {
     const isUnreserved =
       (byte >= 0x41 && byte <= 0x5a) || // A-Z
       (byte >= 0x61 && byte <= 0x7a) || // a-z
@@ -60,7 +60,7 @@ function headerValue(headers: Record<string, string>, name: string): string {
   throw new Error(`auth-v2: signed header "${name}" is missing from the request`);
 }
 
-/** The string that is HMAC'ed with the signing key (HW-DEMO `canonicalRequest()`). */
+/** The string that is HMAC'ed with the signing key (Huawei's demo `canonicalRequest()`). */
 export function canonicalRequest(request: AuthV2Request, signedHeaders: readonly string[]): string {
   const names = signedHeaders.map((n) => n.toLowerCase()).sort();
   const canonicalHeaders = names
@@ -77,8 +77,14 @@ export function canonicalRequest(request: AuthV2Request, signedHeaders: readonly
           .join('&') + '\n';
   return (
     `${request.method.toUpperCase()}\n${request.path}\n${queryLine}${names.join(';')}\n${canonicalHeaders}\n` +
-    (request.body === '' ? '' : normalize(request.body))
+    (request.body.length === 0 ? '' : normalize(request.body))
   );
+}
+
+/** hex(HMAC(hex(HMAC(SK, prefix)), canonicalRequest)): the last part of the Authorization value. */
+export function authV2Signature(secretKey: string, prefix: string, canonical: string): string {
+  const signingKey = createHmac('sha256', secretKey).update(prefix, 'utf8').digest('hex');
+  return createHmac('sha256', signingKey).update(canonical, 'utf8').digest('hex');
 }
 
 /** The value of the `Authorization` header. */
@@ -86,9 +92,5 @@ export function signAuthV2(request: AuthV2Request): string {
   const signedHeaders = [...(request.signedHeaders ?? DEFAULT_SIGNED_HEADERS)].map((n) => n.toLowerCase()).sort();
   const timestamp = formatAuthV2Timestamp(request.timestamp ?? new Date());
   const prefix = `auth-v2/${request.accessKey}/${timestamp}/${signedHeaders.join(';')}`;
-  const signingKey = createHmac('sha256', request.secretKey).update(prefix, 'utf8').digest('hex');
-  const signature = createHmac('sha256', signingKey)
-    .update(canonicalRequest(request, signedHeaders), 'utf8')
-    .digest('hex');
-  return `${prefix}/${signature}`;
+  return `${prefix}/${authV2Signature(request.secretKey, prefix, canonicalRequest(request, signedHeaders))}`;
 }

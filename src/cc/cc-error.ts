@@ -18,6 +18,11 @@ export type CcErrorKind =
   | 'unavailable'
   /** A CC-Gateway call while no gateway is configured. */
   | 'not_configured'
+  /**
+   * The platform delivered a file that cannot be read: not a zip of CSV files, a broken CSV, or one
+   * that inflates past the size limit. The download itself succeeded; repeating it gives the same file.
+   */
+  | 'unreadable_file'
   /** Any other result code. */
   | 'other';
 

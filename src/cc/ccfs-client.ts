@@ -1,5 +1,5 @@
 /**
- * The CC-FS interfaces this subgraph uses (seeds 001, 003, 004; cc-api-notes.md §2, §3): JSON POSTs
+ * The CC-FS interfaces this subgraph uses (docs/cc-platform.md §3–§5, §8.2): JSON POSTs
  * in the `{request:{version}, msgBody}` envelope signed with auth-v2, and playVoice, which carries
  * its token in the query string and no Authorization.
  */
@@ -7,9 +7,13 @@ import { CcError, isCcError } from './cc-error.js';
 import { signAuthV2 } from './auth-v2.js';
 import type { HttpTransport, UpstreamRequest } from './http-transport.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
+import { formatCcLocalTime } from './files/cc-local-format.js';
 import {
   normalizeCcFileName,
+  type BillDataArgs,
   type CcfsApi,
+  type ExportRequestAnswer,
+  type ExportWindowArgs,
   type DownloadOptions,
   type DownloadRecordArgs,
   type PlayVoiceGrant,
@@ -30,6 +34,8 @@ export interface CcfsCredentials {
 export interface CcfsClientOptions {
   retry?: RetryPolicy;
   now?: () => Date;
+  /** CC_TIME_ZONE: export windows go to the platform as wall-clock text of this zone. Default UTC. */
+  timeZone?: string;
 }
 
 const isRetryable = (error: unknown) => isCcError(error) && error.retryable;
@@ -38,6 +44,7 @@ const isFlowControl = (error: unknown) => isCcError(error) && error.kind === 'fl
 export class CcfsClient implements CcfsApi {
   private readonly retry: RetryPolicy;
   private readonly now: () => Date;
+  private readonly timeZone: string;
 
   constructor(
     private readonly transport: HttpTransport,
@@ -46,6 +53,7 @@ export class CcfsClient implements CcfsApi {
   ) {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.now = options.now ?? (() => new Date());
+    this.timeZone = options.timeZone ?? 'UTC';
   }
 
   /** A signed JSON POST: the body is serialized once, and those exact bytes are signed and sent. */
@@ -118,6 +126,49 @@ export class CcfsClient implements CcfsApi {
     );
   }
 
+  /**
+   * queryBillData (cec_07_0814): an export of CDRs and/or the recording index for a window. Not
+   * idempotent (each call starts a new export), so only flow control, which refuses before any
+   * work, is retried here; the ingestion retries everything else on its own schedule.
+   */
+  queryBillData(args: BillDataArgs): Promise<ExportRequestAnswer> {
+    return this.requestExport('queryBillData', { ...this.windowBody(args), dataType: args.dataType });
+  }
+
+  /** queryAgentOprInfoData (cec_07_0818): an export of agent operation details for a window. */
+  queryAgentOprInfoData(args: ExportWindowArgs): Promise<ExportRequestAnswer> {
+    return this.requestExport('queryAgentOprInfoData', this.windowBody(args));
+  }
+
+  downloadBillFile(billFileName: string, options: DownloadOptions = {}): Promise<UpstreamDownload> {
+    return this.download(() => this.signedPost('downloadBillFile', { billFileName }, options), options);
+  }
+
+  private windowBody(args: ExportWindowArgs): Record<string, string> {
+    const body: Record<string, string> = {
+      beginTime: formatCcLocalTime(args.begin.getTime(), this.timeZone),
+      endTime: formatCcLocalTime(args.end.getTime(), this.timeZone),
+      callBackURL: args.callBackUrl,
+    };
+    if (args.agentId !== undefined) body.agentId = args.agentId;
+    return body;
+  }
+
+  private requestExport(name: string, msgBody: Record<string, string>): Promise<ExportRequestAnswer> {
+    return withRetry(
+      async () => {
+        const answer = await this.transport.requestJson(this.signedPost(name, msgBody));
+        const responseId = responseIdOf(answer.body);
+        if (responseId === undefined) {
+          throw new CcError('other', `CC-FS answered ${name} with success but no responseId`, { httpStatus: answer.statusCode });
+        }
+        return { responseId };
+      },
+      this.retry,
+      isFlowControl,
+    );
+  }
+
   /** Downloads are retried only on flow control, which always comes before the first byte. */
   private download(build: () => UpstreamRequest, options: DownloadOptions): Promise<UpstreamDownload> {
     return withRetry(
@@ -128,6 +179,14 @@ export class CcfsClient implements CcfsApi {
       options.signal,
     );
   }
+}
+
+function responseIdOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const data = (body as { resultData?: unknown }).resultData;
+  if (typeof data !== 'object' || data === null) return undefined;
+  const responseId = (data as { responseId?: unknown }).responseId;
+  return typeof responseId === 'string' && /^[0-9A-Fa-f-]{32,36}$/.test(responseId) ? responseId : undefined;
 }
 
 function tokenOf(body: unknown): string | undefined {

@@ -1,5 +1,5 @@
 /**
- * The CC-Gateway downloads this subgraph uses (seeds 000 and 002): GET with the session's Guid;
+ * The CC-Gateway downloads this subgraph uses (docs/cc-platform.md §7): GET with the session's Guid;
  * success is an octet stream, failure a `{retcode, message, result}` JSON body.
  */
 import { isCcError } from './cc-error.js';

@@ -1,5 +1,5 @@
 /**
- * The CC-Gateway service-agent session (cc-api-notes.md §4.1–4.5): sign in, keep the Guid, keep
+ * The CC-Gateway service-agent session (docs/cc-platform.md §6): sign in, keep the Guid, keep
  * the session alive with the event long-poll, follow every Guid rotation, sign in again once when
  * the platform forgets us, and sign out on shutdown.
  *
@@ -14,6 +14,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { runOutsideRequestContext } from '../observability/request-context.js';
 import { CcError, isCcError } from './cc-error.js';
 import type { HttpTransport, JsonAnswer } from './http-transport.js';
 import { SESSION_LOST_RETCODES } from './result-codes.js';
@@ -36,6 +37,14 @@ export interface GatewaySessionOptions {
   failureBackoff?: { baseDelayMs: number; maxDelayMs: number };
   /** How long a refused sign-in is answered from memory. */
   refusalCooldownMs?: number;
+  /**
+   * On 100-002 (the agent is signed in elsewhere): true (default, one process per agent) forces the
+   * sign-in; false (an agent pool whose replicas lease agents) never does: the other session is a
+   * replica that crashed while holding the agent, and the platform ends it by itself after 2 minutes
+   * without a poll. Until then the sign-in fails as `unavailable` (code 100-002) and the event loop
+   * tries again with its failure backoff.
+   */
+  forceSignIn?: boolean;
   logger?: Logger;
   metrics?: Metrics;
 }
@@ -79,6 +88,7 @@ export class GatewaySession {
   private readonly pollTimeoutMs: number;
   private readonly failureBackoff: { baseDelayMs: number; maxDelayMs: number };
   private readonly refusalCooldownMs: number;
+  private readonly forceSignIn: boolean;
   private readonly logger: Logger | undefined;
   private readonly metrics: Metrics | undefined;
 
@@ -91,6 +101,7 @@ export class GatewaySession {
     this.pollTimeoutMs = options.pollTimeoutMs ?? 30_000;
     this.failureBackoff = options.failureBackoff ?? { baseDelayMs: 1_000, maxDelayMs: 30_000 };
     this.refusalCooldownMs = options.refusalCooldownMs ?? 30_000;
+    this.forceSignIn = options.forceSignIn ?? true;
     this.logger = options.logger;
     this.metrics = options.metrics;
     this.metrics?.agentSessionState.set(0);
@@ -99,6 +110,11 @@ export class GatewaySession {
   /** For /readyz. */
   get state(): AgentSessionState {
     return this.currentState;
+  }
+
+  /** The agent this session signs in as (not a secret: the id only). */
+  get agentId(): string {
+    return this.agent.agentId;
   }
 
   /** What the session did so far (counts only; the Guid itself is never exposed). */
@@ -260,7 +276,14 @@ export class GatewaySession {
       });
     } catch (error) {
       if (suffix === '' && isCcError(error) && error.code === '100-002') {
+        if (!this.forceSignIn) {
+          throw new CcError('unavailable', 'CC-Gateway: the agent is still signed in elsewhere (a session that has not ended yet); not forcing', {
+            code: '100-002',
+            httpStatus: error.httpStatus,
+          });
+        }
         this.counters.forcedSignIns++;
+        this.metrics?.forcedSignIns.inc();
         this.logger?.info({ agentId: this.agent.agentId }, 'CC-Gateway agent already signed in elsewhere; forcing sign-in');
         return this.putSignIn('/forcelogin');
       }
@@ -281,7 +304,8 @@ export class GatewaySession {
 
   private ensureLoop(): void {
     if (this.loop || this.stopSignal.signal.aborted) return;
-    this.loop = this.keepAlive().finally(() => {
+    // The loop outlives the request that may have started it: its polls and log lines belong to none.
+    this.loop = runOutsideRequestContext(() => this.keepAlive()).finally(() => {
       this.loop = undefined;
     });
   }

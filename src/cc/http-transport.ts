@@ -19,6 +19,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { TlsConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { currentRequestContext } from '../observability/request-context.js';
 import { CcError, isCcError } from './cc-error.js';
 import { isStaleConnectionFailure, sendDownloadRequest, StaleConnection } from './http-download.js';
 import { openDownload } from './open-download.js';
@@ -144,10 +145,13 @@ export class HttpTransport {
 
   private gotOptions(request: UpstreamRequest) {
     const url = this.resolve(request.path, request.query);
+    // The trace of the GraphQL or media request this call is made for (W3C Trace Context), so the
+    // platform's side of a slow or failed request can be found; not a signed header.
+    const traceparent = currentRequestContext()?.traceparent;
     return {
       url,
       method: request.method,
-      headers: { host: url.host, ...request.headers },
+      headers: { host: url.host, ...(traceparent === undefined ? {} : { traceparent }), ...request.headers },
       body: request.body,
       signal: request.signal,
       timeout: {

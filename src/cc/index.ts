@@ -50,7 +50,7 @@ export function createCcClients(config: Config, deps: CcDeps = {}): CcClients {
   };
 
   const ccfsTransport = new HttpTransport({ ...transportOptions, upstream: 'CC-FS', baseUrl: config.ccfs.baseUrl });
-  const ccfs = new CcfsClient(ccfsTransport, config.ccfs, { retry });
+  const ccfs = new CcfsClient(ccfsTransport, config.ccfs, { retry, timeZone: config.ccTimeZone });
 
   if (config.gateway === undefined) {
     return {

@@ -1,5 +1,5 @@
 /**
- * Every way the CC platform says "no" → one CcError (cc-api-notes.md §1.5, §2.2, §4.7, §5).
+ * Every way the CC platform says "no" → one CcError (docs/cc-platform.md §2.4, §3, §4.2, §6.5).
  *
  * - CC-FS `resultCode` (in a 200 JSON body, also on downloads): `0` / `0100000` success.
  * - playVoice's own 6-digit family: `010106` token empty, other `0101xx` (e.g. `010107`) a token the

@@ -43,11 +43,39 @@ export interface DownloadRecordArgs {
   ccId?: string;
 }
 
+/** A window of an export request (queryBillData, queryAgentOprInfoData): at most 3 days. */
+export interface ExportWindowArgs {
+  /** Sent as CC_TIME_ZONE wall-clock text, whole seconds. */
+  begin: Date;
+  end: Date;
+  /** Where the CC-FS posts the generated file's name. */
+  callBackUrl: string;
+  agentId?: string;
+}
+
+/** `call`: CDRs; `record`: the recording index; `call_record`: both. */
+export type BillDataType = 'call' | 'record' | 'call_record';
+
+export interface BillDataArgs extends ExportWindowArgs {
+  dataType: BillDataType;
+}
+
+export interface ExportRequestAnswer {
+  /** As the CC-FS answered it (a UUID with dashes); the file is `yyyyMMdd_{without dashes}.zip`. */
+  responseId: string;
+}
+
 export interface CcfsApi {
   requestPlayVoice(fileName: string): Promise<PlayVoiceGrant>;
   playVoice(token: string, options?: DownloadOptions): Promise<UpstreamDownload>;
   downloadRecord(args: DownloadRecordArgs, options?: DownloadOptions): Promise<UpstreamDownload>;
   downloadAgentOprInfoFile(fileName: string, options?: DownloadOptions): Promise<UpstreamDownload>;
+  /** Asks for a CDR / recording-index export; the file name arrives by callback. */
+  queryBillData(args: BillDataArgs): Promise<ExportRequestAnswer>;
+  /** Asks for an agent-operation index export. */
+  queryAgentOprInfoData(args: ExportWindowArgs): Promise<ExportRequestAnswer>;
+  /** A generated CDR / recording-index zip, streamed. */
+  downloadBillFile(billFileName: string, options?: DownloadOptions): Promise<UpstreamDownload>;
 }
 
 export interface RecordFileDownloadExArgs {

@@ -65,7 +65,10 @@ export function createAgentOperationStore(options: AgentOperationStoreOptions): 
   };
 }
 
-/** Parses the stream; a broken download stays a CcError, an unreadable zip becomes one. */
+/**
+ * Parses the stream. A download that broke off stays CC_UNAVAILABLE (the platform's side); a complete
+ * download that cannot be read (not a zip, a broken CSV, too large) is CC_FILE_UNREADABLE.
+ */
 async function parseDownload(stream: Readable, timeZone: string, maxUncompressedBytes: number) {
   let sourceError: unknown;
   stream.once('error', (error: unknown) => {
@@ -80,7 +83,7 @@ async function parseDownload(stream: Readable, timeZone: string, maxUncompressed
       throw new CcError('unavailable', 'the download of the agent operation index broke off', { cause: sourceError });
     }
     if (isCcError(error)) throw error;
-    if (error instanceof IndexTooLargeError) throw new CcError('other', 'the agent operation index is too large to read', { cause: error });
-    throw new CcError('other', 'the agent operation index is not a readable zip of CSV files', { cause: error });
+    if (error instanceof IndexTooLargeError) throw new CcError('unreadable_file', 'the agent operation index is too large to read', { cause: error });
+    throw new CcError('unreadable_file', 'the agent operation index is not a readable zip of CSV files', { cause: error });
   }
 }

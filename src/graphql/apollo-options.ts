@@ -9,11 +9,13 @@
  * - Schema: schema reporting does not support subgraphs; the schema is published with
  *   `rover subgraph publish` (README) and the router composes the supergraph.
  * - Landing page: in production with APOLLO_GRAPH_REF, Studio Explorer embedded for that graph ref.
+ *   Both Sandbox and Explorer load from Apollo's CDN; offline, Apollo's page says only that they
+ *   cannot load, so its fallback text is extended with how to query this endpoint without them.
  *
  * Shutdown belongs to main.ts (SHUTDOWN_GRACE_SECONDS): Apollo must not install its own SIGTERM
  * handler, which would drain with its own deadline and re-raise the signal.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, LandingPage as ApolloLandingPage } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageLocalDefault,
   ApolloServerPluginLandingPageProductionDefault,
@@ -41,19 +43,60 @@ export function landingPageFor(config: Pick<Config, 'graphql' | 'apolloGraphRef'
   return config.apolloGraphRef === undefined ? 'disabled' : 'explorer';
 }
 
-function landingPagePlugin(config: Pick<Config, 'graphql' | 'apolloGraphRef'>): ApolloServerPlugin {
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Shown with Apollo's "cannot be loaded" text (it fades in only when Sandbox or Explorer did not load). */
+export function offlineHelpHtml(graphqlUrl: string): string {
+  const curl = `curl -s ${graphqlUrl} -H 'content-type: application/json' -d '{"query":"{ _service { sdl } }"}'`;
+  return `
+  <div class="cc-offline-help">
+    <p>This page needs Apollo's CDN. Without it, query this endpoint directly, for example with curl:</p>
+    <pre><code>${escapeHtml(curl)}</code></pre>
+    <p>or, when online, open Apollo Studio's Sandbox at https://studio.apollographql.com/sandbox/explorer and
+    connect it to ${escapeHtml(graphqlUrl)}. The README's "Example queries" hold queries for the sample ids.</p>
+  </div>`;
+}
+
+/** Apollo's landing page plugin, with `help` added inside its offline fallback block. */
+function withOfflineHelp(plugin: ApolloServerPlugin, help: string): ApolloServerPlugin {
+  const addHelp = (html: string): string => html.replace(/<div class="fallback">[\s\S]*?<\/p>/, (fallback) => fallback + help);
+  return {
+    ...plugin,
+    async serverWillStart(service) {
+      const listener = await plugin.serverWillStart?.(service);
+      const render = listener?.renderLandingPage;
+      if (!listener || !render) return listener;
+      return {
+        ...listener,
+        async renderLandingPage(): Promise<ApolloLandingPage> {
+          const page = await render.call(listener);
+          const html = page.html;
+          return { html: typeof html === 'string' ? addHelp(html) : async () => addHelp(await html()) };
+        },
+      };
+    },
+  };
+}
+
+function landingPagePlugin(config: Pick<Config, 'graphql' | 'apolloGraphRef' | 'publicBaseUrl'>): ApolloServerPlugin {
+  const help = offlineHelpHtml(`${config.publicBaseUrl}/graphql`);
   switch (landingPageFor(config)) {
     case 'sandbox':
-      return ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false });
+      return withOfflineHelp(ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }), help);
     case 'explorer':
-      return ApolloServerPluginLandingPageProductionDefault({ graphRef: config.apolloGraphRef!, embed: true, footer: false });
+      return withOfflineHelp(
+        ApolloServerPluginLandingPageProductionDefault({ graphRef: config.apolloGraphRef!, embed: true, footer: false }),
+        help,
+      );
     case 'disabled':
       return ApolloServerPluginLandingPageDisabled();
   }
 }
 
 export function apolloOperationalOptions(
-  config: Pick<Config, 'graphql' | 'apolloGraphRef' | 'nodeEnv'>,
+  config: Pick<Config, 'graphql' | 'apolloGraphRef' | 'nodeEnv' | 'publicBaseUrl'>,
 ): ApolloOperationalOptions {
   const production = config.nodeEnv === 'production';
   return {

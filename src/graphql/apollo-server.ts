@@ -22,6 +22,9 @@ import type { Metrics } from '../observability/metrics.js';
 import type { RequestContext } from '../observability/request-context.js';
 import { createAgentOperationStore, type AgentOperationStore } from '../data/agent-operations-store.js';
 import type { PlaybackGrants } from '../data/playback-grants/playback-grants.js';
+import type { RequestAgentOperationIndex } from '../data/agent-operation-requests.js';
+import type { RecordingIndexReader } from '../data/recording-index/recording-index-reader.js';
+import { createKeysetCursorCodec } from './paging/keyset-cursor.js';
 import { createContext, type GraphQLContext, type GraphQLServices } from './context.js';
 import { formatGraphQLError, logGraphQLError } from './errors.js';
 import { resolvers } from './resolvers/index.js';
@@ -40,6 +43,10 @@ export interface GraphQLServerDeps {
   playbackGrants: PlaybackGrants;
   /** Parsed agent operation indexes; default an in-memory LRU (one per server). */
   operations?: AgentOperationStore;
+  /** Reads of the ingested recording index and of the agent operation indexes asked for. */
+  recordingIndex: RecordingIndexReader;
+  /** The write side's "ask the CC-FS for an agent operation index". */
+  requestAgentOperationIndex: RequestAgentOperationIndex;
 }
 
 export interface GraphQLServer {
@@ -76,6 +83,10 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
     metrics: deps.metrics,
     playbackGrants: deps.playbackGrants,
     operations: deps.operations ?? createAgentOperationStore({ ccfs: deps.ccfs, timeZone: config.ccTimeZone, logger }),
+    recordingIndex: deps.recordingIndex,
+    requestAgentOperationIndex: deps.requestAgentOperationIndex,
+    // Same keys as the links: any replica verifies a cursor, and rotating the keys rotates both.
+    cursors: createKeysetCursorCodec(config.mediaLinkKeys.map((entry) => entry.key)),
   };
 
   const plugins: ApolloServerPlugin<GraphQLContext>[] = [

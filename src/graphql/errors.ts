@@ -8,6 +8,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { describeCcFailure, isCcError, type CcError, type CcErrorKind } from '../cc/cc-error.js';
+import { isIndexDatabaseError } from '../data/recording-index/index-database-error.js';
 import type { Logger } from '../observability/logger.js';
 
 export const ErrorCode = {
@@ -17,7 +18,9 @@ export const ErrorCode = {
   CC_UNAUTHORIZED: 'CC_UNAUTHORIZED',
   CC_UNAVAILABLE: 'CC_UNAVAILABLE',
   CC_GATEWAY_NOT_CONFIGURED: 'CC_GATEWAY_NOT_CONFIGURED',
+  CC_FILE_UNREADABLE: 'CC_FILE_UNREADABLE',
   CC_ERROR: 'CC_ERROR',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -42,6 +45,7 @@ const CODE_BY_KIND: Record<CcErrorKind, ErrorCode> = {
   unauthorized: ErrorCode.CC_UNAUTHORIZED,
   unavailable: ErrorCode.CC_UNAVAILABLE,
   not_configured: ErrorCode.CC_GATEWAY_NOT_CONFIGURED,
+  unreadable_file: ErrorCode.CC_FILE_UNREADABLE,
   bad_parameter: ErrorCode.CC_ERROR,
   other: ErrorCode.CC_ERROR,
 };
@@ -53,6 +57,7 @@ const MESSAGE_BY_KIND: Record<CcErrorKind, string> = {
   unauthorized: 'The CC platform refused the request (authentication or ownership).',
   unavailable: 'The CC platform could not be reached or failed; retry later.',
   not_configured: 'The CC-Gateway is not configured on this subgraph (CC_GATEWAY_BASE_URL is unset).',
+  unreadable_file: 'The file the CC platform delivered could not be read (not a readable zip of CSV files, or too large).',
   bad_parameter: 'The CC platform refused a parameter of the request.',
   other: 'The CC platform answered with an error.',
 };
@@ -107,6 +112,15 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     return { message: ccErrorMessage(cause), ...location, extensions: { ...ccErrorExtensions(cause) } };
   }
 
+  if (isIndexDatabaseError(cause)) {
+    // The driver's message may hold SQL or connection details: the log gets it (logGraphQLError), the client does not.
+    return {
+      message: 'The recording index database failed or could not be reached; retry later.',
+      ...location,
+      extensions: { code: ErrorCode.DATABASE_UNAVAILABLE, retryable: true },
+    };
+  }
+
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && KNOWN_CODES.has(code)) {
     return { message: formatted.message, ...location, extensions: withoutInternals(formatted.extensions) };
@@ -128,6 +142,10 @@ export function logGraphQLError(logger: Logger, error: GraphQLError, requestId: 
     // A missing file is an everyday answer; everything else deserves an operator's eye.
     const level = cause.kind === 'not_found' ? 'info' : 'warn';
     logger[level]({ requestId, err: { kind: cause.kind, code: cause.code, httpStatus: cause.httpStatus }, cause: describeCcFailure(cause), path }, 'CC call failed');
+    return;
+  }
+  if (isIndexDatabaseError(cause)) {
+    logger.error({ requestId, err: cause.cause, operation: cause.operation, path }, 'recording index database failed');
     return;
   }
   const code = error.extensions?.code;

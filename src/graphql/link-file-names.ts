@@ -20,8 +20,13 @@ export function baseNameOf(path: string): string {
   return safe(end === 0 ? path : path.slice(start, end));
 }
 
-export function callRecordingsFileName(callId: string): string {
-  return `${safe(callId)}.wav`;
+/**
+ * downloadRecord by callId sends one .wav for a call with one recording and a .zip for several.
+ * `indexedRecordings` is how many the ingested index holds for the call: with 2 or more the name says
+ * .zip; with 1, or when the index does not know the call (0 or undefined), .wav.
+ */
+export function callRecordingsFileName(callId: string, indexedRecordings?: number): string {
+  return `${safe(callId)}.${indexedRecordings !== undefined && indexedRecordings > 1 ? 'zip' : 'wav'}`;
 }
 
 export function gatewayRecordingFileName(callId: string): string {

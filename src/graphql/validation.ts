@@ -24,6 +24,8 @@ export const INPUT_LIMITS = {
   /** Agent ids are 101–999999; agentId filters of the CC-FS are String(1-20). */
   workNo: 20,
   agentId: 20,
+  /** caller_no / callee_no filters: the CDR's caller_no is String(1-26); leave room. */
+  phoneNumber: 32,
   /** Our own cursors are short. */
   cursor: 64,
   /** File names per `recordings` query. */
@@ -93,6 +95,10 @@ export function optionalWorkNo(value: string | null | undefined): string | undef
 
 export function optionalAgentId(value: string | null | undefined): string | undefined {
   return optionalName(value, 'agentId', INPUT_LIMITS.agentId);
+}
+
+export function optionalPhoneNumber(value: string | null | undefined, argumentName: string): string | undefined {
+  return optionalName(value, argumentName, INPUT_LIMITS.phoneNumber);
 }
 
 /** `yyyyMMdd_{responseId}.zip` with a real calendar date. */

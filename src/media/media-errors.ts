@@ -59,6 +59,8 @@ export function mediaErrorFor(error: unknown): MediaErrorResponse {
         : { status: 502, code: 'CC_UNAVAILABLE', message: 'The CC platform failed.', ...ccResultCode };
     case 'not_configured':
       return { status: 503, code: 'CC_GATEWAY_NOT_CONFIGURED', message: 'No CC-Gateway is configured on this subgraph.' };
+    case 'unreadable_file':
+      return { status: 502, code: 'CC_FILE_UNREADABLE', message: 'The file the CC platform delivered could not be read.' };
     case 'bad_parameter':
     case 'other':
       return { status: 502, code: 'CC_ERROR', message: 'The CC platform refused the request.', ...ccResultCode };

@@ -1,5 +1,5 @@
 /**
- * Synthetic agentOprInfo CSV rows (cc-api-notes.md §3.6): 21 columns in the documented order,
+ * Synthetic agentOprInfo CSV rows (docs/cc-platform.md §8.3): 21 columns in the documented order,
  * realistic op_type sequences per agent (sign-in, idle, talking with a call id, after-call work,
  * busy, rest, sign-out, media-server sign-in/out). Deterministic for a given seed.
  */

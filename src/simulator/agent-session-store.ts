@@ -1,5 +1,5 @@
 /**
- * CC-Gateway agent sessions (cc-api-notes.md §4.1–4.3): sign-in creates a session and a Guid;
+ * CC-Gateway agent sessions (docs/cc-platform.md §6.1–6.3): sign-in creates a session and a Guid;
  * in dynamic mode (AUTHMODE=2) the Guid rotates every `guidIntervalMs` on an event-poll answer and
  * the previous one stays valid for `guidTimeoutMs`; static mode (AUTHMODE=1) never rotates. A
  * session without a poll for `idleSignOutMs` is signed out (checked lazily against the clock).

@@ -1,5 +1,5 @@
 /**
- * Server-side verification of Huawei's C2 `auth-v2` request signature (cc-api-notes.md §1.2–1.5).
+ * Server-side verification of Huawei's C2 `auth-v2` request signature (docs/cc-platform.md §2).
  *
  * Deliberately written from the notes, independently of src/cc/auth-v2.ts, so that a bug in the
  * client's signer cannot hide behind a shared function. Pure: no I/O, the clock is passed in.
@@ -64,7 +64,7 @@ export function normalize(input: string | Buffer): string {
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?Z$/;
 
-/** ISO-8601 UTC with or without milliseconds (Note T); undefined when malformed or not a real date. */
+/** ISO-8601 UTC with or without milliseconds (docs/cc-platform.md §2.1); undefined when malformed or not a real date. */
 export function parseAuthTimestamp(text: string): number | undefined {
   const m = TIMESTAMP.exec(text);
   if (!m) return undefined;
@@ -100,7 +100,7 @@ export function authStringPrefix(accessKey: string, timestamp: string, signedHea
   return `auth-v2/${accessKey}/${timestamp}/${signedHeaders}`;
 }
 
-/** The signing key is the hex text of the first HMAC, used as UTF-8 key bytes of the second (§1.2). */
+/** The signing key is the hex text of the first HMAC, used as UTF-8 key bytes of the second (docs/cc-platform.md §2.1). */
 export function signingKey(secretKey: string, prefix: string): string {
   return hmacHex(secretKey, prefix);
 }
@@ -135,8 +135,9 @@ export function canonicalQueryString(rawQuery: string): string {
 }
 
 /**
- * The canonical request of §1.3. `emptyQueryLine` selects the 3P-PY/GO variant that always emits a
- * (possibly empty) query line; HW-DEMO omits it when there is no query (Note Q).
+ * The canonical request of docs/cc-platform.md §2.2. `emptyQueryLine` selects the variant of some
+ * third-party re-implementations, which always emit a (possibly empty) query line; Huawei's demo
+ * omits it when there is no query.
  */
 export function canonicalRequest(
   parts: SignedRequestParts,

@@ -9,7 +9,8 @@ import { dualTrackSignal, sweepSignal, wavByteReader, wavFileSize, ALAW_WAV_HEAD
 import { bufferSource, generatedSource, type ContentSource } from './content-source.js';
 import { storedZipSource, deflatedZip } from './zip.js';
 import { formatAgentOprCsv, formatLocalTime, generateAgentDay, type AgentOprRow } from './agent-opr-csv.js';
-import type { AddFileSpec, AgentOperationIndexSample, SampleIds } from './types.js';
+import { sampleIndexRecords, type IndexRecord, type SampleRecording } from './record-index.js';
+import type { AddFileSpec, AgentOperationIndexSample, IndexSpec, SampleIds } from './types.js';
 
 export interface RecordingFile {
   /** original_file_name, slash form. */
@@ -31,6 +32,8 @@ export interface IndexPackage {
   fileName: string;
   owner: string;
   source: ContentSource;
+  /** Generated on request: not served before this instant. */
+  readyAtMs?: number;
 }
 
 export interface CatalogOptions {
@@ -39,6 +42,8 @@ export interface CatalogOptions {
   /** The service agent (its id appears in the VoiceCyber video path). */
   agentId: string;
   timeZone: string;
+  /** The recording index's calls began in the 21 hours before this instant. */
+  nowMs: number;
 }
 
 const RECORDING_COUNT = 250;
@@ -136,6 +141,8 @@ export class Catalog {
   /** conferenceId → recordId → variants, in recording order. */
   readonly conferences = new Map<string, Map<string, VideoVariants>>();
   readonly indexes = new Map<string, IndexPackage>();
+  /** The recording index (queryBillData, dataType record), in call order. */
+  readonly recordIndex: IndexRecord[] = [];
   private readonly callZips = new Map<string, ContentSource>();
 
   private constructor(readonly samples: SampleIds) {}
@@ -171,11 +178,27 @@ export class Catalog {
     if (!this.gatewayAudio.has(recording.callId)) this.gatewayAudio.set(recording.callId, dualTrackWav(recording.callId));
   }
 
+  /** A recording-index record for an added file (addFile with `index`). */
+  addIndexRecord(fileName: string, callId: string, owner: string, spec: IndexSpec): void {
+    const agentId = spec.agentId ?? '101';
+    const [record] = sampleIndexRecords([{ fileName, callId, agentId, seconds: 1 }], owner, spec.beginMs);
+    if (!record) return;
+    this.recordIndex.push({
+      ...record,
+      beginMs: spec.beginMs,
+      endMs: spec.endMs ?? spec.beginMs + 60_000,
+      ...(spec.callerNo === undefined ? {} : { callerNo: spec.callerNo }),
+      ...(spec.calleeNo === undefined ? {} : { calleeNo: spec.calleeNo }),
+      ...(spec.callType === undefined ? {} : { callType: spec.callType }),
+    });
+  }
+
   static async build(options: CatalogOptions): Promise<Catalog> {
     const callId = (sequence: number): string => `${CALL_EPOCH_SECONDS}-${sequence}`;
     const multiRecordingCallId = callId(20000);
     const recordingNames: string[] = [];
     const pending: RecordingFile[] = [];
+    const indexed: SampleRecording[] = [];
     const callsByAgent: Record<string, string[]> = {};
     for (let i = 0; i < RECORDING_COUNT; i += 1) {
       const agent = String(101 + (i % 5));
@@ -184,6 +207,7 @@ export class Catalog {
       const call = i < 3 ? multiRecordingCallId : callId(20000 + i);
       recordingNames.push(fileName);
       pending.push({ fileName, owner: options.accessKey, callId: call, source: recordingWav(i) });
+      indexed.push({ fileName, callId: call, agentId: agent, seconds: 3 + (i % 6) });
       const list = (callsByAgent[agent] ??= []);
       if (!list.includes(call)) list.push(call);
     }
@@ -212,6 +236,7 @@ export class Catalog {
 
     const catalog = new Catalog(samples);
     for (const recording of pending) catalog.addRecording(recording);
+    catalog.recordIndex.push(...sampleIndexRecords(indexed, options.accessKey, options.nowMs));
     catalog.gatewayVideos.set(`${multiRecordingCallId}\n${gatewayVideoFileName}`, hd);
     catalog.conferences.set(conference.conferenceId, new Map([[conference.recordId, [hd, asset('mcu-sd.mp4'), asset('mcu-aux.mp4')] as const]]));
     for (const pack of [...indexes.owned, indexes.foreign]) catalog.indexes.set(pack.fileName, pack);

@@ -1,7 +1,7 @@
 /**
  * CC-FS: requestPlayVoice, playVoice, downloadRecord, downloadAgentOprInfoFile
- * (seeds 001/003/004, cc-api-notes.md §2, §3, §5). auth-v2 on every call but playVoice; parameter
- * checks answer the §5 result codes with HTTP 200; another developer's file ⇒ HTTP 401.
+ * (docs/cc-platform.md §3–§5, §8.2). auth-v2 on every call but playVoice; parameter
+ * checks answer the result codes of §3 with HTTP 200; another developer's file ⇒ HTTP 401.
  */
 import type { Catalog, RecordingFile } from './catalog.js';
 import { verifyAuthV2 } from './auth-v2-verify.js';
@@ -56,10 +56,10 @@ export function requireJsonBody(call: IncomingCall, ctx: CcfsContext): Reply | u
   return undefined;
 }
 
-type Checked<T> = { value: T } | { reply: Reply };
+export type Checked<T> = { value: T } | { reply: Reply };
 
 /** `{"request":{"version":"2.0"},"msgBody":{…}}` → msgBody, or the result code for what is wrong. */
-function readEnvelope(call: IncomingCall, resultData: '' | null, nowMs: number): Checked<Record<string, unknown>> {
+export function readEnvelope(call: IncomingCall, resultData: '' | null, nowMs: number): Checked<Record<string, unknown>> {
   if (call.body.length === 0) return { reply: ccfsError('0300007', '', resultData) };
   let parsed: unknown;
   try {
@@ -80,7 +80,7 @@ function readEnvelope(call: IncomingCall, resultData: '' | null, nowMs: number):
   return { value: msgBody as Record<string, unknown> };
 }
 
-interface TextRule {
+export interface TextRule {
   required: boolean;
   max: number;
   min?: number;
@@ -88,7 +88,7 @@ interface TextRule {
 }
 
 /** 0300001 null, 0300002 empty, 0300003 too long, 0300005 too short, 0300004 format. */
-function checkText(body: Record<string, unknown>, name: string, rule: TextRule, resultData: '' | null): Checked<string | undefined> {
+export function checkText(body: Record<string, unknown>, name: string, rule: TextRule, resultData: '' | null): Checked<string | undefined> {
   const value = body[name];
   if (value === undefined || value === null) return rule.required ? { reply: ccfsError('0300001', name, resultData) } : { value: undefined };
   if (typeof value !== 'string') return { reply: ccfsError('0300004', name, resultData) };
@@ -99,7 +99,7 @@ function checkText(body: Record<string, unknown>, name: string, rule: TextRule, 
   return { value };
 }
 
-function isCalendarDate(yyyymmdd: string): boolean {
+export function isCalendarDate(yyyymmdd: string): boolean {
   if (!/^\d{8}$/.test(yyyymmdd)) return false;
   const year = Number(yyyymmdd.slice(0, 4));
   const month = Number(yyyymmdd.slice(4, 6));
@@ -183,7 +183,7 @@ export function downloadRecord(call: IncomingCall, accessKey: string, ctx: CcfsC
 }
 
 /** `yyyyMMdd_{responseId}.zip`; shorter than the shortest such name ⇒ 0300005 (our choice). */
-const INDEX_NAME = /^(\d{8})_[0-9A-Za-z]+\.zip$/;
+export const INDEX_NAME = /^(\d{8})_[0-9A-Za-z]+\.zip$/;
 
 export function downloadAgentOprInfoFile(call: IncomingCall, accessKey: string, ctx: CcfsContext): Reply {
   const envelope = readEnvelope(call, '', ctx.clock());
@@ -193,7 +193,8 @@ export function downloadAgentOprInfoFile(call: IncomingCall, accessKey: string, 
   const fileName = checked.value ?? '';
   if (!isCalendarDate(fileName.slice(0, 8))) return ccfsError('0300010', '', '', 'The date in the value of agentOprInfoFileName is in an incorrect format.');
   const pack = ctx.catalog.indexes.get(fileName);
-  if (!pack) return ccfsError('0300011', '', '');
+  // An index generated on request does not exist until it is ready.
+  if (!pack || (pack.readyAtMs !== undefined && pack.readyAtMs > ctx.clock())) return ccfsError('0300011', '', '');
   if (!ownedBy(pack.owner, accessKey)) return springError(401, call.path, ctx.clock());
   return fileReply(pack.source, CCFS_BINARY_TYPE, singleHeader(call.headers, 'range'), ctx.knobs.honourRange);
 }

@@ -4,15 +4,16 @@
  *
  *   GET  /__simulator/state                      counters, samples, knobs, pending faults
  *   POST /__simulator/inject   {endpoint, fault, times?}   times: number or "Infinity" (default 1)
+ *   POST /__simulator/inject-export {fault, times?}      faults of the next exports (no callback, broken zip, …)
  *   POST /__simulator/reset                      faults, counters, IP locks and knobs back to start
  *   POST /__simulator/knobs    {latencyMs?, latencyByEndpoint?, honourRange?, bytesPerSecond? (null = off)}
  *   POST /__simulator/expire-guids | /rotate-guid | /force-sign-out {agentId?}
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { faultProblem } from './faults.js';
+import { exportFaultProblem, faultProblem } from './faults.js';
 import { jsonReply } from './replies.js';
 import { sendReply } from './send-reply.js';
-import { SIM_ENDPOINTS, type SimEndpoint, type SimFault, type SimKnobs } from './types.js';
+import { SIM_ENDPOINTS, type ExportFault, type SimEndpoint, type SimFault, type SimKnobs } from './types.js';
 
 export interface KnobPatch {
   latencyMs?: number;
@@ -24,6 +25,7 @@ export interface KnobPatch {
 export interface ControlTarget {
   state(): unknown;
   inject(endpoint: SimEndpoint, fault: SimFault, times: number): void;
+  injectExport(fault: ExportFault, times: number): void;
   reset(): void;
   setKnobs(patch: KnobPatch): void;
   expireGuids(): void;
@@ -92,6 +94,12 @@ function act(action: string, method: string, body: Record<string, unknown>, targ
       const problem = faultProblem(body['fault']);
       if (problem) throw new Error(problem);
       target.inject(endpoint as SimEndpoint, body['fault'] as SimFault, parseTimes(body['times']));
+      return { ok: true };
+    }
+    case 'inject-export': {
+      const problem = exportFaultProblem(body['fault']);
+      if (problem) throw new Error(problem);
+      target.injectExport(body['fault'] as ExportFault, parseTimes(body['times']));
       return { ok: true };
     }
     case 'reset':

@@ -65,6 +65,15 @@ export function faultReply(endpoint: SimEndpoint, fault: SimFault, path: string,
     case 'reset':
     case 'hang':
     case 'truncate':
+    case 'corrupt':
       return undefined;
   }
+}
+
+/** Neither a zip, nor CSV rows, nor JSON (the client must not take it for an error envelope). */
+const CORRUPT_BYTES = Buffer.from('this is not a readable file: the simulator corrupted it on purpose\n', 'utf8');
+
+/** Fault 'corrupt': the real reply, with a file body replaced by bytes of no known format. */
+export function corruptedReply(reply: Reply): Reply {
+  return Buffer.isBuffer(reply.body) ? reply : { ...reply, body: CORRUPT_BYTES };
 }

@@ -1,5 +1,5 @@
 /** Injected faults: a queue per endpoint, each fault applied to the next `times` calls. */
-import { SIM_ENDPOINTS, type SimEndpoint, type SimFault } from './types.js';
+import { SIM_ENDPOINTS, type ExportFault, type SimEndpoint, type SimFault } from './types.js';
 
 interface QueuedFault {
   fault: SimFault;
@@ -62,8 +62,29 @@ export function faultProblem(value: unknown): string | undefined {
     case 'reset':
     case 'hang':
     case 'flowControl':
+    case 'corrupt':
       return undefined;
     default:
       return `unknown fault type: ${String(fault['type'])}`;
+  }
+}
+
+/** Why a value is not a valid ExportFault, or undefined when it is. */
+export function exportFaultProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'export fault must be an object with a type';
+  const fault = value as Record<string, unknown>;
+  switch (fault['type']) {
+    case 'noCallback':
+    case 'brokenZip':
+    case 'hostileRows':
+      return undefined;
+    case 'oversizedZip':
+      return fault['inflatedBytes'] === undefined || (Number.isInteger(fault['inflatedBytes']) && (fault['inflatedBytes'] as number) > 0)
+        ? undefined
+        : 'oversizedZip inflatedBytes must be a positive integer';
+    case 'slowFile':
+      return Number.isInteger(fault['readyAfterMs']) && (fault['readyAfterMs'] as number) >= 0 ? undefined : 'slowFile needs readyAfterMs ≥ 0';
+    default:
+      return `unknown export fault type: ${String(fault['type'])}`;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * CC-Gateway: agent sign-in / forced sign-in, event long-poll (the heartbeat, which carries rotated
- * Guids in `Set-GUID`), sign-out, and the recording/video downloads (seeds 000/002, cc-api-notes §4).
+ * Guids in `Set-GUID`), sign-out, and the recording/video downloads (docs/cc-platform.md §6, §7).
  */
 import type { Catalog } from './catalog.js';
 import type { AgentSession, AgentSessionStore } from './agent-session-store.js';
@@ -13,8 +13,10 @@ export interface GatewayContext {
   sessions: AgentSessionStore;
   knobs: SimKnobs;
   clock: () => number;
-  agentId: string;
-  agentPassword: string;
+  /** The service agents that may sign in, by id. */
+  agentPasswords: ReadonlyMap<string, string>;
+  /** Counts successful sign-ins (forced or not). */
+  onSignIn: (forced: boolean) => void;
   pollWaitMs: number;
 }
 
@@ -52,10 +54,11 @@ export function signIn(call: IncomingCall, ctx: GatewayContext, force: boolean):
   if (typeof password !== 'string' || password.length > 32) return gatewayError('100-001');
   if (phone !== undefined && (typeof phone !== 'string' || phone.length > 24)) return gatewayError('100-001');
   if (![3, 4, 5].includes(status)) return gatewayError('100-001');
-  if (call.agentId !== ctx.agentId || password !== ctx.agentPassword) return gatewayError('100-004');
+  if (ctx.agentPasswords.get(call.agentId) !== password) return gatewayError('100-004');
   if (!force && ctx.sessions.active(call.agentId)) return gatewayError('100-002');
 
   const session = ctx.sessions.signIn(call.agentId);
+  ctx.onSignIn(force);
   for (const event of signInEvents(call.agentId, status)) ctx.sessions.pushEvent(session, event);
   const reply = gatewayReply('0', '', {
     result: {
@@ -141,7 +144,7 @@ export function videoFileDownload(call: IncomingCall, ctx: GatewayContext): Repl
   const fileType = call.query.get('fileType') ?? '';
   if (conferenceId === '' || !/^[012]$/.test(fileType)) return gatewayError('000-002');
   const records = ctx.catalog.conferences.get(conferenceId);
-  // Without recordId the first recording of the conference is served (seed 002).
+  // Without recordId the first recording of the conference is served (docs/cc-platform.md §7.2).
   const variants = records && (recordId === '' ? records.values().next().value : records.get(recordId));
   const source = variants?.[Number(fileType)];
   if (!source) return gatewayError('108-001');

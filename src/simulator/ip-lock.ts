@@ -1,5 +1,5 @@
 /**
- * CC-FS locks an IP that sent too many bad auth strings (HTTP 403 "IP locked", cc-api-notes §1.5).
+ * CC-FS locks an IP that sent too many bad auth strings (HTTP 403 "IP locked", docs/cc-platform.md §2.4).
  * The documented behaviour has no numbers; ours: more than `limit` failures within `windowMs`
  * locks the IP for `lockMs` (defaults 20 / 60 s / 60 s).
  */

@@ -1,7 +1,9 @@
 /**
  * `npm run simulator`: the CC simulator on its own (port from SIMULATOR_PORT, default 28090),
- * printing its URLs, demo credentials and sample ids. Stops on SIGINT/SIGTERM.
+ * printing its URLs, demo credentials, a ready `npm start` command line against it, and sample ids.
+ * Stops on SIGINT/SIGTERM.
  */
+import { randomBytes } from 'node:crypto';
 import { startSimulator } from './simulator.js';
 
 function port(): number {
@@ -16,6 +18,10 @@ function port(): number {
 
 const simulator = await startSimulator({ port: port(), host: process.env['SIMULATOR_HOST']?.trim() || '127.0.0.1' });
 const { samples, credentials } = simulator;
+const ccfsEnv = `CCFS_BASE_URL=${simulator.ccfsBaseUrl} CCFS_AK=${credentials.accessKey} CCFS_SK=${credentials.secretKey}`;
+const gatewayEnv = `CC_GATEWAY_BASE_URL=${simulator.gatewayBaseUrl} CC_GATEWAY_AGENT_ID=${credentials.agentId} CC_GATEWAY_PASSWORD=${credentials.password} CC_GATEWAY_PHONE=${credentials.phone}`;
+// With CC URLs set the subgraph is not in simulator mode, so it needs link keys of its own.
+const linkKeyEnv = `MEDIA_LINK_KEYS=sim:${randomBytes(32).toString('base64')}`;
 const lines = [
   `CC simulator listening on ${simulator.url}`,
   `  CC-FS       ${simulator.ccfsBaseUrl}/CCFS/resource/ccfs/…`,
@@ -23,8 +29,12 @@ const lines = [
   `  control     ${simulator.url}/__simulator/state`,
   '',
   'Demo credentials (simulator only):',
-  `  CCFS_BASE_URL=${simulator.ccfsBaseUrl} CCFS_AK=${credentials.accessKey} CCFS_SK=${credentials.secretKey}`,
-  `  CC_GATEWAY_BASE_URL=${simulator.gatewayBaseUrl} CC_GATEWAY_AGENT_ID=${credentials.agentId} CC_GATEWAY_PASSWORD=${credentials.password} CC_GATEWAY_PHONE=${credentials.phone}`,
+  `  ${ccfsEnv}`,
+  `  ${gatewayEnv}`,
+  '',
+  'Serve the subgraph against it from another terminal. With CC URLs set, `npm start` also needs',
+  'MEDIA_LINK_KEYS (here a key generated for this run):',
+  `  ${ccfsEnv} ${gatewayEnv} ${linkKeyEnv} npm start`,
   '',
   'Sample ids:',
   `  recordings (${samples.recordings.length}): ${samples.recordings.slice(0, 3).join(', ')}, …`,

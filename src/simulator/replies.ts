@@ -31,7 +31,7 @@ export function springError(status: number, path: string, nowMs: number, message
   return jsonReply(status, { timestamp: nowMs, status, error: STATUS_CODES[status] ?? 'Error', message, path });
 }
 
-/** CC-FS result texts (cc-api-notes.md §5); `{param}` is filled in. */
+/** CC-FS result texts (docs/cc-platform.md §3); `{param}` is filled in. */
 const CCFS_TEXTS: Record<string, string> = {
   '0': 'success',
   '0300001': 'The value of {param} cannot be null.',
@@ -74,7 +74,7 @@ export function gatewayReply(retcode: string, message: string, extra: Record<str
   return jsonReply(200, { message, retcode, ...extra });
 }
 
-/** CC-Gateway retcode texts (cc-api-notes.md §4.7; the 108 block is our assumption). */
+/** CC-Gateway retcode texts (docs/cc-platform.md §6.5; the 108 block is our assumption). */
 const GATEWAY_TEXTS: Record<string, string> = {
   '000-002': 'parameter is invalid',
   '000-003': 'no right to invite resource',

@@ -12,8 +12,11 @@ import { AgentSessionStore } from './agent-session-store.js';
 import { Catalog, syntheticSource } from './catalog.js';
 import { authenticate, downloadAgentOprInfoFile, downloadRecord, playVoice, requireJsonBody, requestPlayVoice, type CcfsContext } from './ccfs-routes.js';
 import { handleControl, type ControlTarget } from './control-routes.js';
-import { faultReply } from './fault-replies.js';
-import { FaultBook } from './faults.js';
+import { CallbackSender } from './callback-sender.js';
+import { ExportBook } from './exports.js';
+import { downloadBillFile, queryAgentOprInfoData, queryBillData, type ExportContext } from './export-routes.js';
+import { corruptedReply, faultReply } from './fault-replies.js';
+import { exportFaultProblem, FaultBook } from './faults.js';
 import * as gateway from './gateway-routes.js';
 import type { IncomingCall } from './incoming-call.js';
 import { IpLock } from './ip-lock.js';
@@ -25,6 +28,7 @@ import {
   DOWNLOAD_ENDPOINTS,
   SIM_ENDPOINTS,
   type AddFileSpec,
+  type SimAgent,
   type SimCounters,
   type SimEndpoint,
   type SimFault,
@@ -50,7 +54,18 @@ function perEndpoint(): Record<SimEndpoint, number> {
 }
 
 function newCounters(): SimCounters {
-  return { calls: perEndpoint(), inFlight: perEndpoint(), peakInFlight: perEndpoint(), bytesSent: perEndpoint(), authFailures: 0, faultsApplied: 0 };
+  return {
+    calls: perEndpoint(),
+    inFlight: perEndpoint(),
+    peakInFlight: perEndpoint(),
+    bytesSent: perEndpoint(),
+    authFailures: 0,
+    faultsApplied: 0,
+    signIns: 0,
+    forcedSignIns: 0,
+    callbacks: { sent: 0, succeeded: 0, failed: 0 },
+    lastTraceparent: {},
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'tooLarge'> {
@@ -83,17 +98,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
   const foreignAccessKey = options.foreignAccessKey ?? DEFAULT_FOREIGN_ACCESS_KEY;
   const foreignSecretKey = options.foreignSecretKey ?? DEFAULT_FOREIGN_SECRET_KEY;
-  const credentials = {
-    accessKey,
-    secretKey,
-    agentId: options.agentId ?? '4977',
-    password: options.agentPassword ?? 'sim-agent-pw',
-    phone: options.agentPhone ?? '40038',
-  };
+  const agents: SimAgent[] =
+    options.agents !== undefined && options.agents.length > 0
+      ? options.agents.map((agent) => ({ ...agent }))
+      : [{ agentId: options.agentId ?? '4977', password: options.agentPassword ?? 'sim-agent-pw', phone: options.agentPhone ?? '40038' }];
+  if (new Set(agents.map((agent) => agent.agentId)).size !== agents.length) throw new Error('simulator agents need distinct ids');
+  const credentials = { accessKey, secretKey, ...agents[0]! };
   const timeZone = options.timeZone ?? 'UTC';
   new Intl.DateTimeFormat('en-US', { timeZone }); // throws early on an unknown zone
 
-  const catalog = await Catalog.build({ accessKey, foreignAccessKey, agentId: credentials.agentId, timeZone });
+  const catalog = await Catalog.build({ accessKey, foreignAccessKey, agentId: credentials.agentId, timeZone, nowMs: clock() });
   const initialKnobs = (): SimKnobs => ({ latencyMs: options.latencyMs ?? 0, latencyByEndpoint: {}, honourRange: options.honourRange ?? true });
   const knobs: SimKnobs = initialKnobs();
   const counters = newCounters();
@@ -120,6 +134,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       counters.authFailures += 1;
     },
   };
+  const callbacks = new CallbackSender({
+    keys: { accessKey: options.callbackAccessKey ?? accessKey, secretKey: options.callbackSecretKey ?? secretKey },
+    retryMs: options.callbackRetryMs ?? 10 * 60_000,
+    maxAttempts: options.callbackMaxAttempts ?? 5,
+    clock,
+    counters: counters.callbacks,
+  });
+  const exportCtx: ExportContext = {
+    ...ccfsCtx,
+    timeZone,
+    exports: new ExportBook({ catalog, timeZone, clock, delayMs: () => options.exportDelayMs ?? 200, callbacks }),
+  };
   const sessions = new AgentSessionStore({
     clock,
     guidMode: options.guidMode ?? 'dynamic',
@@ -132,8 +158,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sessions,
     knobs,
     clock,
-    agentId: credentials.agentId,
-    agentPassword: credentials.password,
+    agentPasswords: new Map(agents.map((agent) => [agent.agentId, agent.password])),
+    onSignIn: (forced) => {
+      if (forced) counters.forcedSignIns += 1;
+      else counters.signIns += 1;
+    },
     pollWaitMs: options.pollWaitMs ?? 10_000,
   };
 
@@ -143,13 +172,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         return playVoice(call, ccfsCtx);
       case 'requestPlayVoice':
       case 'downloadRecord':
-      case 'downloadAgentOprInfoFile': {
+      case 'downloadAgentOprInfoFile':
+      case 'queryBillData':
+      case 'queryAgentOprInfoData':
+      case 'downloadBillFile': {
         const auth = authenticate(call, ccfsCtx);
         if ('status' in auth) return auth;
         const refused = requireJsonBody(call, ccfsCtx);
         if (refused) return refused;
         if (endpoint === 'requestPlayVoice') return requestPlayVoice(call, auth.accessKey, ccfsCtx);
         if (endpoint === 'downloadRecord') return downloadRecord(call, auth.accessKey, ccfsCtx);
+        if (endpoint === 'queryBillData') return queryBillData(call, auth.accessKey, exportCtx);
+        if (endpoint === 'queryAgentOprInfoData') return queryAgentOprInfoData(call, auth.accessKey, exportCtx);
+        if (endpoint === 'downloadBillFile') return downloadBillFile(call, auth.accessKey, exportCtx);
         return downloadAgentOprInfoFile(call, auth.accessKey, ccfsCtx);
       }
       case 'login':
@@ -172,6 +207,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   /** The life of one simulated call: count, read, wait, maybe fault, answer, stream, report. */
   async function serveEndpoint(endpoint: SimEndpoint, agentId: string | undefined, req: IncomingMessage, res: ServerResponse): Promise<void> {
     counters.calls[endpoint] += 1;
+    const traceparent = req.headers.traceparent;
+    if (typeof traceparent === 'string') counters.lastTraceparent[endpoint] = traceparent;
+    else delete counters.lastTraceparent[endpoint];
     counters.inFlight[endpoint] += 1;
     counters.peakInFlight[endpoint] = Math.max(counters.peakInFlight[endpoint], counters.inFlight[endpoint]);
     const gone = new AbortController();
@@ -220,7 +258,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       signal: gone.signal,
       ...(agentId === undefined ? {} : { agentId }),
     };
-    const reply = (fault && faultReply(endpoint, fault, call.path, clock())) || (await answer(endpoint, call));
+    const answered = (fault && faultReply(endpoint, fault, call.path, clock())) || (await answer(endpoint, call));
+    const reply = fault?.type === 'corrupt' ? corruptedReply(answered) : answered;
     if (gone.signal.aborted) return;
     const truncateAfter = fault?.type === 'truncate' ? fault.afterBytes : undefined;
     await sendReply(res, reply, {
@@ -244,8 +283,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       signedInAgents: sessions.signedInAgents(),
     }),
     inject: (endpoint, fault, times) => simulator.inject(endpoint, fault, { times }),
+    injectExport: (fault, times) => simulator.injectExport(fault, { times }),
     reset: () => {
       faults.clear();
+      exportCtx.exports.clearFaults();
       simulator.resetCounters();
       ipLock.reset();
       Object.assign(knobs, initialKnobs());
@@ -308,6 +349,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ccfsBaseUrl: url,
     gatewayBaseUrl: url,
     credentials,
+    agents,
     foreignCredentials: { accessKey: foreignAccessKey, secretKey: foreignSecretKey },
     samples: catalog.samples,
     knobs,
@@ -336,10 +378,29 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       counters.authFailures = 0;
       counters.faultsApplied = 0;
+      counters.signIns = 0;
+      counters.forcedSignIns = 0;
+      Object.assign(counters.callbacks, { sent: 0, succeeded: 0, failed: 0 });
+      counters.lastTraceparent = {};
     },
     addFile(fileName: string, spec: AddFileSpec) {
       if (fileName === '' || !Number.isInteger(spec.size) || spec.size < 0) throw new Error('addFile needs a file name and an integer size');
       catalog.addRecording({ fileName, owner: spec.accessKey ?? accessKey, callId: spec.callId, source: syntheticSource(fileName, spec) });
+      if (spec.index !== undefined) {
+        if (spec.callId === undefined) throw new Error('an indexed file needs a callId');
+        catalog.addIndexRecord(fileName, spec.callId, spec.accessKey ?? accessKey, spec.index);
+      }
+    },
+    injectExport(fault, injectOptions) {
+      const problem = exportFaultProblem(fault);
+      if (problem) throw new Error(problem);
+      exportCtx.exports.injectFault(fault, injectOptions?.times ?? 1);
+    },
+    exports() {
+      return [...exportCtx.exports.made];
+    },
+    indexRecordsBetween(fromMs, toMs) {
+      return catalog.recordIndex.filter((r) => r.owner === accessKey && r.beginMs >= fromMs && r.beginMs <= toMs).length;
     },
     async fileBytes(fileName: string) {
       const recording = catalog.recordings.get(fileName);
@@ -353,6 +414,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     async close() {
       sessions.shutdown();
+      callbacks.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

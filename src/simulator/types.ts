@@ -6,6 +6,9 @@ export type SimEndpoint =
   | 'playVoice'
   | 'downloadRecord'
   | 'downloadAgentOprInfoFile'
+  | 'queryBillData'
+  | 'queryAgentOprInfoData'
+  | 'downloadBillFile'
   | 'login'
   | 'forcelogin'
   | 'agentevent'
@@ -19,6 +22,9 @@ export const SIM_ENDPOINTS: readonly SimEndpoint[] = [
   'playVoice',
   'downloadRecord',
   'downloadAgentOprInfoFile',
+  'queryBillData',
+  'queryAgentOprInfoData',
+  'downloadBillFile',
   'login',
   'forcelogin',
   'agentevent',
@@ -33,11 +39,60 @@ export const DOWNLOAD_ENDPOINTS: readonly SimEndpoint[] = [
   'playVoice',
   'downloadRecord',
   'downloadAgentOprInfoFile',
+  'downloadBillFile',
   'recordfiledownloadEx',
   'videofiledownload',
 ];
 
-export const CCFS_ENDPOINTS: readonly SimEndpoint[] = ['requestPlayVoice', 'playVoice', 'downloadRecord', 'downloadAgentOprInfoFile'];
+export const CCFS_ENDPOINTS: readonly SimEndpoint[] = [
+  'requestPlayVoice',
+  'playVoice',
+  'downloadRecord',
+  'downloadAgentOprInfoFile',
+  'queryBillData',
+  'queryAgentOprInfoData',
+  'downloadBillFile',
+];
+
+/** Faults of the next exports (queryBillData / queryAgentOprInfoData), for ingestion tests. */
+export type ExportFault =
+  /** The file is generated but no callback is sent (the subgraph must poll). */
+  | { type: 'noCallback' }
+  /** The zip's compressed data is scrambled (still starts like a zip). */
+  | { type: 'brokenZip' }
+  /** The record CSV inflates to `inflatedBytes` (default 16 MiB) from a small zip. */
+  | { type: 'oversizedZip'; inflatedBytes?: number }
+  /** Lines with a wrong column count, a bad date, a 10 KB field, an unclosed quote, a 100 KB line. */
+  | { type: 'hostileRows' }
+  /** The file takes this long to be generated (downloads answer 0300011 until then). */
+  | { type: 'slowFile'; readyAfterMs: number };
+
+/** What the simulator generated for one export request. */
+export interface ExportInfo {
+  kind: 'bill' | 'agentOpr';
+  fileName: string;
+  responseId: string;
+  owner: string;
+  beginMs: number;
+  endMs: number;
+  requestedAtMs: number;
+  readyAtMs: number;
+  /** Good record-index rows (bill) or agentOprInfo rows in the file. */
+  records: number;
+  /** Hostile lines in the file, by the reason a reader should skip them. */
+  hostileCounts: Record<string, number>;
+  fault: ExportFault | undefined;
+}
+
+/** A recording-index record of a file added with addFile. */
+export interface IndexSpec {
+  beginMs: number;
+  endMs?: number;
+  agentId?: string;
+  callerNo?: string;
+  calleeNo?: string;
+  callType?: number;
+}
 
 export type SimFault =
   /** CC-FS JSON error (HTTP 200) / CC-Gateway retcode JSON. */
@@ -53,7 +108,12 @@ export type SimFault =
   /** A JSON error body labelled application/octet-stream;charset=UTF-8. */
   | { type: 'jsonAsBinary'; code?: string }
   /** 0300008 (downloads) / 0300009 (queries); 000-007 on the gateway (our assumption). */
-  | { type: 'flowControl' };
+  | { type: 'flowControl' }
+  /**
+   * A file answer delivered completely (status, headers, a correct Content-Length) whose bytes are
+   * not the file's format: a zip or CSV that cannot be read. Answers that are not files are unchanged.
+   */
+  | { type: 'corrupt' };
 
 export interface SimulatorOptions {
   /** Default 0 (any free port). */
@@ -75,6 +135,11 @@ export interface SimulatorOptions {
   agentPassword?: string;
   /** Default '40038'. */
   agentPhone?: string;
+  /**
+   * A pool of service agents that may sign in (each with its own session and Guid). When given, the
+   * first is `credentials` and agentId/agentPassword/agentPhone are ignored. Default: the one agent above.
+   */
+  agents?: SimAgent[];
   /** Default 'dynamic' (AUTHMODE=2). */
   guidMode?: 'dynamic' | 'static';
   /** Guid rotation period, default 60000. */
@@ -97,6 +162,15 @@ export interface SimulatorOptions {
   clock?: () => number;
   /** Accepted |now − auth-v2 timestamp|, default 15 min. */
   maxClockSkewMs?: number;
+  /** The keys callbacks are signed with; default accessKey / secretKey. */
+  callbackAccessKey?: string;
+  callbackSecretKey?: string;
+  /** How long an export takes to be generated (then it is served and the callback is sent). Default 200. */
+  exportDelayMs?: number;
+  /** A failed callback is sent again after this long (the platform: 10 minutes). Default 600000. */
+  callbackRetryMs?: number;
+  /** Callback attempts per file. Default 5. */
+  callbackMaxAttempts?: number;
   /** More than this many auth failures from one IP within authFailureWindowMs ⇒ 403. Default 20. */
   authFailureLimit?: number;
   /** Default 60000. */
@@ -149,6 +223,14 @@ export interface SimCounters {
   authFailures: number;
   /** Injected faults that were applied. */
   faultsApplied: number;
+  /** Sign-ins answered with success (PUT onlineagent/{id}). */
+  signIns: number;
+  /** Forced sign-ins answered with success (PUT …/forcelogin): each one may have thrown another client's session out. */
+  forcedSignIns: number;
+  /** Callbacks to callBackURLs. */
+  callbacks: { sent: number; succeeded: number; failed: number };
+  /** The W3C `traceparent` header of the last call per endpoint (absent: the call had none). */
+  lastTraceparent: Partial<Record<SimEndpoint, string>>;
 }
 
 export interface SimKnobs {
@@ -174,8 +256,16 @@ export interface AddFileSpec {
   kind?: 'wav' | 'bytes';
   /** Also make it a recording of this call (downloadRecord by callId). */
   callId?: string;
+  /** Also list it in the recording index (needs callId). */
+  index?: IndexSpec;
   /** Owner, default the simulator's access key. */
   accessKey?: string;
+}
+
+export interface SimAgent {
+  agentId: string;
+  password: string;
+  phone: string;
 }
 
 export interface SimCredentials {
@@ -192,6 +282,8 @@ export interface Simulator {
   ccfsBaseUrl: string;
   gatewayBaseUrl: string;
   credentials: SimCredentials;
+  /** Every service agent that may sign in (the first is the one in `credentials`). */
+  agents: SimAgent[];
   foreignCredentials: { accessKey: string; secretKey: string };
   samples: SampleIds;
   knobs: SimKnobs;
@@ -209,6 +301,12 @@ export interface Simulator {
   /** 'streamClosed' (StreamClosedEvent). */
   events: EventEmitter;
   addFile(fileName: string, spec: AddFileSpec): void;
+  /** The next `times` exports (default 1) get this fault. */
+  injectExport(fault: ExportFault, options?: { times?: number }): void;
+  /** Every export made so far, in order. */
+  exports(): ExportInfo[];
+  /** How many recording-index records of the default account began in [fromMs, toMs]. */
+  indexRecordsBetween(fromMs: number, toMs: number): number;
   /** The bytes a download of this recording file delivers (for byte-exact assertions; small files). */
   fileBytes(fileName: string): Promise<Buffer>;
   /** Whether the agent has a live session now. */

@@ -1,6 +1,6 @@
 /**
  * Imports point one way through the house (README, "How it is built"):
- *   graphql → data → db / cc;  ingest → db / cc;  media → cc;
+ *   graphql → data → db / cc;  ingest → db / cc;  media → cc;  agent-pool → cc / db;
  *   operator concerns (auth, http, observability, config) beside them;
  *   nothing imports graphql but the server wiring; only main.ts and banner.ts import the simulator,
  *   and the simulator imports nothing of the subgraph (it is what the subgraph is tested against).
@@ -27,6 +27,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   data: ['cc', 'cc/files', 'db', 'config', 'observability'],
   ingest: ['cc', 'cc/files', 'db', 'config', 'observability'],
   media: ['cc', 'config', 'observability'],
+  'agent-pool': ['cc', 'db', 'config', 'observability'],
   auth: ['config', 'observability'],
   http: ['config', 'observability'],
   observability: [],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { canonicalRequest, formatAuthV2Timestamp, normalize, signAuthV2 } from '../../src/cc/auth-v2.js';
 
-// cc-api-notes.md §1.4
+// docs/cc-platform.md §2.3
 const body = '{"request":{"version":"2.0"},"msgBody":{"fileName":"Y:/1/0/20180309/108/2022318.V3"}}';
 const vector = {
   accessKey: 'testak',
@@ -18,20 +18,20 @@ const vector = {
 };
 
 describe('auth-v2 signer', () => {
-  it('reproduces the §1.4 vector signing content-length;content-type;host', () => {
+  it('reproduces the §2.3 vector signing content-length;content-type;host', () => {
     expect(Buffer.byteLength(body)).toBe(85);
     expect(signAuthV2(vector)).toBe(
       'auth-v2/testak/2018-07-02T02:42:49Z/content-length;content-type;host/8ca11ea4193a7189343870fc0f35ec31c20e6cdc16418e7783ec87868e6631be',
     );
   });
 
-  it('reproduces the §1.4 vector signing only host', () => {
+  it('reproduces the §2.3 vector signing only host', () => {
     expect(signAuthV2({ ...vector, signedHeaders: ['host'] })).toBe(
       'auth-v2/testak/2018-07-02T02:42:49Z/host/7cb65dcfb958725cd78667033b19a7853b7bd92cc4c71c00f929783eeb404a6b',
     );
   });
 
-  it('builds the canonical request of §1.4 exactly', () => {
+  it('builds the canonical request of §2.3 exactly', () => {
     expect(canonicalRequest(vector, ['content-length', 'content-type', 'host'])).toBe(
       'POST\n/CCFS/resource/ccfs/requestPlayVoice\ncontent-length;content-type;host\n' +
         'content-length:85\ncontent-type:application%2Fjson%3Bcharset%3DUTF-8\nhost:10.154.198.164%3A18084\n' +

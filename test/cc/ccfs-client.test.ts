@@ -1,11 +1,14 @@
 /** The CC-FS client against the simulator over real HTTP. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { createServer, type AddressInfo } from 'node:net';
 import { CcError } from '../../src/cc/cc-error.js';
 import { createCcClients, type CcClients } from '../../src/cc/index.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator.js';
-import { fastTuning, readAll, simulatorConfig } from './helpers.js';
+import { simulatorConfig } from '../support/env.js';
+import { deadUrl } from '../support/ports.js';
+import { readAll } from '../support/streams.js';
+import { rejection } from './rejection.js';
+import { RETRYING_TEST_TUNING } from '../support/tuning.js';
 
 let sim: Simulator;
 let clients: CcClients;
@@ -13,7 +16,7 @@ const metrics = createMetrics();
 
 beforeAll(async () => {
   sim = await startSimulator({});
-  clients = createCcClients(simulatorConfig(sim), { metrics, tuning: fastTuning });
+  clients = createCcClients(simulatorConfig(sim), { metrics, tuning: RETRYING_TEST_TUNING });
 });
 
 afterAll(async () => {
@@ -25,17 +28,6 @@ beforeEach(() => {
   sim.clearFaults();
   sim.resetCounters();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<CcError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CcError);
-  return error as CcError;
-}
 
 describe('CC-FS client: success', () => {
   it('requestPlayVoice returns a token valid for 30 minutes, and playVoice streams the WAV', async () => {
@@ -152,7 +144,7 @@ describe('CC-FS client: errors', () => {
   });
 
   it('a wrong secret is refused by the simulator with 401 (unauthorized, not retried)', async () => {
-    const wrong = createCcClients(simulatorConfig(sim, { CCFS_SK: 'not-the-secret' }), { tuning: fastTuning });
+    const wrong = createCcClients(simulatorConfig(sim, { CCFS_SK: 'not-the-secret' }), { tuning: RETRYING_TEST_TUNING });
     try {
       const error = await rejection(wrong.ccfs.requestPlayVoice(sim.samples.recordings[0]!));
       expect(error.kind).toBe('unauthorized');
@@ -185,15 +177,8 @@ describe('CC-FS client: errors', () => {
   });
 
   it('a closed port is unavailable', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer();
-      server.listen(0, '127.0.0.1', () => {
-        const { port: free } = server.address() as AddressInfo;
-        server.close(() => resolve(free));
-      });
-    });
-    const closed = createCcClients(simulatorConfig(sim, { CCFS_BASE_URL: `http://127.0.0.1:${port}` }), {
-      tuning: { ...fastTuning, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+    const closed = createCcClients(simulatorConfig(sim, { CCFS_BASE_URL: await deadUrl() }), {
+      tuning: { ...RETRYING_TEST_TUNING, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
     });
     try {
       const error = await rejection(closed.ccfs.requestPlayVoice(sim.samples.recordings[0]!));
@@ -205,7 +190,7 @@ describe('CC-FS client: errors', () => {
   });
 
   it('no first byte within the timeout is unavailable', async () => {
-    const impatient = createCcClients(simulatorConfig(sim), { tuning: { ...fastTuning, firstByteTimeoutMs: 200 } });
+    const impatient = createCcClients(simulatorConfig(sim), { tuning: { ...RETRYING_TEST_TUNING, firstByteTimeoutMs: 200 } });
     try {
       sim.inject('downloadRecord', { type: 'hang' });
       const error = await rejection(impatient.ccfs.downloadRecord({ fileName: sim.samples.recordings[0]! }));
@@ -260,7 +245,7 @@ describe('CC-FS client: errors', () => {
 describe('CC-FS client: IP lock', () => {
   it('repeated bad signatures lock the IP (403), reported as unauthorized HTTP_403', async () => {
     const strict = await startSimulator({ authFailureLimit: 2 });
-    const wrong = createCcClients(simulatorConfig(strict, { CCFS_SK: 'not-the-secret' }), { tuning: fastTuning });
+    const wrong = createCcClients(simulatorConfig(strict, { CCFS_SK: 'not-the-secret' }), { tuning: RETRYING_TEST_TUNING });
     try {
       const codes: Array<string | undefined> = [];
       for (let i = 0; i < 4; i++) {

@@ -2,7 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createCcClients } from '../../src/cc/index.js';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator.js';
-import { fastTuning, readAll, simulatorConfig } from './helpers.js';
+import { simulatorConfig } from '../support/env.js';
+import { readAll } from '../support/streams.js';
+import { RETRYING_TEST_TUNING } from '../support/tuning.js';
 
 let sim: Simulator;
 
@@ -17,7 +19,7 @@ afterAll(async () => {
 describe('concurrency cap', () => {
   it('keeps at most CC_MAX_CONCURRENCY calls in flight', async () => {
     sim.resetCounters();
-    const clients = createCcClients(simulatorConfig(sim, { CC_MAX_CONCURRENCY: '4' }), { tuning: fastTuning });
+    const clients = createCcClients(simulatorConfig(sim, { CC_MAX_CONCURRENCY: '4' }), { tuning: RETRYING_TEST_TUNING });
     try {
       const fileName = sim.samples.recordings[0]!;
       const grants = await Promise.all(Array.from({ length: 40 }, () => clients.ccfs.requestPlayVoice(fileName)));
@@ -31,7 +33,7 @@ describe('concurrency cap', () => {
   });
 
   it('a download that is still streaming does not hold a slot', async () => {
-    const clients = createCcClients(simulatorConfig(sim, { CC_MAX_CONCURRENCY: '1' }), { tuning: fastTuning });
+    const clients = createCcClients(simulatorConfig(sim, { CC_MAX_CONCURRENCY: '1' }), { tuning: RETRYING_TEST_TUNING });
     sim.knobs.bytesPerSecond = 20_000;
     try {
       const fileName = sim.samples.recordings[5]!; // 64 KB: about 3 s at this rate

@@ -5,18 +5,11 @@ import { parseSetGuid } from '../../src/cc/gateway-session.js';
 import { createCcClients, type CcClients } from '../../src/cc/index.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator.js';
-import { eventually, fastTuning, readAll, simulatorConfig } from './helpers.js';
-
-async function rejection(promise: Promise<unknown>): Promise<CcError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(CcError);
-  return error as CcError;
-}
+import { eventually } from '../support/eventually.js';
+import { simulatorConfig } from '../support/env.js';
+import { readAll } from '../support/streams.js';
+import { rejection } from './rejection.js';
+import { RETRYING_TEST_TUNING } from '../support/tuning.js';
 
 describe('parseSetGuid', () => {
   it('takes the part after JSESSIONID=', () => {
@@ -41,7 +34,7 @@ describe('CC-Gateway (static Guid)', () => {
   beforeEach(() => {
     sim.clearFaults();
     sim.resetCounters();
-    clients = createCcClients(simulatorConfig(sim), { tuning: fastTuning });
+    clients = createCcClients(simulatorConfig(sim), { tuning: RETRYING_TEST_TUNING });
   });
   afterEach(async () => {
     await clients.close();
@@ -136,7 +129,7 @@ describe('CC-Gateway (static Guid)', () => {
   });
 
   it('a wrong password is unauthorized and is not retried in a loop', async () => {
-    const wrong = createCcClients(simulatorConfig(sim, { CC_GATEWAY_PASSWORD: 'wrong-password' }), { tuning: fastTuning });
+    const wrong = createCcClients(simulatorConfig(sim, { CC_GATEWAY_PASSWORD: 'wrong-password' }), { tuning: RETRYING_TEST_TUNING });
     try {
       const error = await rejection(wrong.gateway!.recordFileDownloadEx({ callId: sim.samples.singleRecordingCallId }));
       expect(error.kind).toBe('unauthorized');
@@ -172,7 +165,7 @@ describe('CC-Gateway (dynamic Guid rotation)', () => {
 
   it('follows the Guid across at least three rotations and keeps downloading without signing in again', async () => {
     const metrics = createMetrics();
-    const clients = createCcClients(simulatorConfig(sim), { metrics, tuning: fastTuning });
+    const clients = createCcClients(simulatorConfig(sim), { metrics, tuning: RETRYING_TEST_TUNING });
     try {
       await clients.session!.start();
       const { conferenceId, recordId } = sim.samples.conference;

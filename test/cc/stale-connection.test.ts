@@ -10,10 +10,12 @@ import { CcError } from '../../src/cc/cc-error.js';
 import { createCcClients, type CcClients } from '../../src/cc/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator.js';
-import { fastTuning, readAll, simulatorConfig } from './helpers.js';
+import { simulatorConfig } from '../support/env.js';
+import { readAll } from '../support/streams.js';
+import { RETRYING_TEST_TUNING } from '../support/tuning.js';
 
 /** No retries of the clients' own: only the transport's one repeat on a new connection is left. */
-const noRetries = { ...fastTuning, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } };
+const noRetries = { ...RETRYING_TEST_TUNING, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } };
 
 let sim: Simulator;
 const logLines: Array<Record<string, unknown>> = [];

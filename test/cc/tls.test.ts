@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { CcError } from '../../src/cc/cc-error.js';
 import { createCcClients } from '../../src/cc/index.js';
 import { startSimulator, type Simulator } from '../../src/simulator/simulator.js';
-import { fastTuning, readAll, simulatorConfig } from './helpers.js';
+import { simulatorConfig } from '../support/env.js';
+import { readAll } from '../support/streams.js';
+import { RETRYING_TEST_TUNING } from '../support/tuning.js';
 
 let dir: string;
 let sim: Simulator;
@@ -58,7 +60,7 @@ describe('HTTPS with an extra CA', () => {
 
   it('reaches CC-FS and CC-Gateway with the CA file and the server name', async () => {
     const clients = createCcClients(simulatorConfig(sim, { CC_TLS_CA_FILE: caFile, CC_TLS_SERVERNAME: 'cc.test' }), {
-      tuning: fastTuning,
+      tuning: RETRYING_TEST_TUNING,
     });
     try {
       const grant = await clients.ccfs.requestPlayVoice(sim.samples.recordings[0]!);
@@ -73,7 +75,7 @@ describe('HTTPS with an extra CA', () => {
 
   it('fails as unavailable without the CA (verification is always on)', async () => {
     const clients = createCcClients(simulatorConfig(sim, { CC_TLS_SERVERNAME: 'cc.test' }), {
-      tuning: { ...fastTuning, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+      tuning: { ...RETRYING_TEST_TUNING, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
     });
     try {
       expect(await kindOf(clients.ccfs.requestPlayVoice(sim.samples.recordings[0]!))).toBe('unavailable');
@@ -85,7 +87,7 @@ describe('HTTPS with an extra CA', () => {
 
   it('fails as unavailable when the certificate does not name the host and no server name is set', async () => {
     const clients = createCcClients(simulatorConfig(sim, { CC_TLS_CA_FILE: caFile }), {
-      tuning: { ...fastTuning, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
+      tuning: { ...RETRYING_TEST_TUNING, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } },
     });
     try {
       expect(await kindOf(clients.ccfs.requestPlayVoice(sim.samples.recordings[0]!))).toBe('unavailable');

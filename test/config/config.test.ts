@@ -102,6 +102,17 @@ describe('loadConfig', () => {
   });
 });
 
+describe('NODE_ENV=production', () => {
+  it('never falls back to the simulator: an unset CCFS_BASE_URL is a missing variable', () => {
+    for (const env of [{ NODE_ENV: 'production' }, { NODE_ENV: 'production', CC_GATEWAY_BASE_URL: 'https://10.1.2.3:8043' }]) {
+      const error = refusal(env);
+      expect(error.variable).toBe('CCFS_BASE_URL');
+      expect(error.message).toMatch(/^CCFS_BASE_URL: required with NODE_ENV=production/);
+    }
+    expect(loadConfig({ ...REAL, NODE_ENV: 'production' }).simulator).toBe(false);
+  });
+});
+
 describe('npm start with a bad configuration', () => {
   it('stops at once with one line naming the variable, and a non-zero exit', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -114,5 +125,18 @@ describe('npm start with a bad configuration', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/CCFS_AK/);
     expect(result.stderr + result.stdout).not.toContain('super-secret-sk');
+  });
+
+  it('does not start the simulator in production: CCFS_BASE_URL is named, nothing listens', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', CCFS_SK: 'super-secret-sk', MEDIA_LINK_KEYS: `k1:${KEY}`, PORT: '0' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Configuration error: CCFS_BASE_URL: required with NODE_ENV=production/)]);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toContain('super-secret-sk');
+    expect(result.stderr).not.toContain(KEY);
   });
 });

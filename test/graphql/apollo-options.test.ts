@@ -17,9 +17,17 @@ function internalIds(plugins: ApolloServerPlugin[]): Array<[string, boolean]> {
 
 const options = (env: Env) => apolloOperationalOptions(loadConfig(env));
 
+/** Production needs a CC platform (the simulator never serves it). */
+const PLATFORM: Env = {
+  CCFS_BASE_URL: 'https://10.1.2.3:28090',
+  CCFS_AK: 'ak',
+  CCFS_SK: 'sk',
+  MEDIA_LINK_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+};
+
 describe('apolloOperationalOptions', () => {
   it('switches usage reporting off explicitly (the router reports) and leaves no signal handlers to Apollo', () => {
-    const operational = options({ NODE_ENV: 'production', APOLLO_GRAPH_REF: 'cc-supergraph@production' });
+    const operational = options({ ...PLATFORM, NODE_ENV: 'production', APOLLO_GRAPH_REF: 'cc-supergraph@production' });
     expect(internalIds(operational.plugins)).toContainEqual(['UsageReporting', true]);
     // The inline-trace plugin (ftv1) is src/graphql's; installing a second one would trace twice.
     expect(internalIds(operational.plugins).map(([id]) => id)).not.toContain('InlineTrace');
@@ -29,9 +37,9 @@ describe('apolloOperationalOptions', () => {
 
   it.each<[Env, ReturnType<typeof landingPageFor>, boolean]>([
     [{}, 'sandbox', true],
-    [{ NODE_ENV: 'production' }, 'disabled', false],
-    [{ NODE_ENV: 'production', APOLLO_GRAPH_REF: 'cc-supergraph@production' }, 'explorer', false],
-    [{ NODE_ENV: 'production', GRAPHQL_SANDBOX: 'true', GRAPHQL_INTROSPECTION: 'true' }, 'sandbox', true],
+    [{ ...PLATFORM, NODE_ENV: 'production' }, 'disabled', false],
+    [{ ...PLATFORM, NODE_ENV: 'production', APOLLO_GRAPH_REF: 'cc-supergraph@production' }, 'explorer', false],
+    [{ ...PLATFORM, NODE_ENV: 'production', GRAPHQL_SANDBOX: 'true', GRAPHQL_INTROSPECTION: 'true' }, 'sandbox', true],
   ])('chooses the landing page and introspection for %p', (env, landingPage, introspection) => {
     const config = loadConfig(env);
     expect(landingPageFor(config)).toBe(landingPage);

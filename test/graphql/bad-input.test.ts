@@ -1,11 +1,12 @@
 /** Every bad input of the contract is BAD_USER_INPUT, refused before any upstream call. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHarness, type Harness } from './harness.js';
+import { startSubgraph, type Subgraph } from '../support/subgraph.js';
+import { callsTo } from '../support/simulator.js';
 
-let h: Harness;
+let h: Subgraph;
 
 beforeAll(async () => {
-  h = await startHarness({ env: { MEDIA_LINK_MAX_TTL_SECONDS: '3600' } });
+  h = await startSubgraph({ env: { MEDIA_LINK_MAX_TTL_SECONDS: '3600' } });
 });
 
 afterAll(async () => {
@@ -54,7 +55,7 @@ describe('bad input', () => {
     const result = await h.query(query, variables);
     expect(result.errors?.length).toBeGreaterThan(0);
     expect(result.errors?.every((error) => error.extensions?.code === 'BAD_USER_INPUT')).toBe(true);
-    expect(h.mediaCalls()).toBe(0);
+    expect(callsTo(h.sim)).toBe(0);
   });
 
   it('names the argument and does not echo the value', async () => {

@@ -1,11 +1,11 @@
 /** Configurations that fail: no CC-Gateway configured, and a CC-FS that cannot be reached. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHarness, type Harness } from './harness.js';
+import { startSubgraph, type Subgraph } from '../support/subgraph.js';
 
 describe('without a CC-Gateway', () => {
-  let h: Harness;
+  let h: Subgraph;
   beforeAll(async () => {
-    h = await startHarness({ withGateway: false });
+    h = await startSubgraph({ withGateway: false });
   });
   afterAll(async () => {
     await h?.close();
@@ -33,9 +33,9 @@ describe('without a CC-Gateway', () => {
 });
 
 describe('with an unreachable CC-FS', () => {
-  let h: Harness;
+  let h: Subgraph;
   beforeAll(async () => {
-    h = await startHarness({ unreachableCcfs: true, withGateway: false });
+    h = await startSubgraph({ unreachableCcfs: true, withGateway: false });
   });
   afterAll(async () => {
     await h?.close();

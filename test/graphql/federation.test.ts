@@ -6,81 +6,45 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'graphql';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { ApolloGateway } from '@apollo/gateway';
 import { composeServices } from '@apollo/composition';
-import { startHarness, type Harness } from './harness.js';
+import { CALLS_SUBGRAPH_SDL, startCallsSubgraph, type CallsSubgraph, type CompanionCall } from '../support/calls-subgraph.js';
+import { startGateway, type RunningGateway } from '../support/gateway.js';
+import { startSubgraph, type Subgraph } from '../support/subgraph.js';
 
-const COMPANION_SDL = readFileSync(new URL('../../scripts/calls-subgraph.example.graphql', import.meta.url), 'utf8');
-
-interface CompanionCall {
-  callId: string;
-  recordings: Array<{ fileName: string }>;
-  videos: Array<{ conferenceId: string; recordId: string }>;
-  operationIndex: { fileName: string } | null;
-}
-
-let h: Harness;
-let companion: ApolloServer;
-let gateway: ApolloServer;
-let gatewayUrl: string;
+let h: Subgraph;
+let companion: CallsSubgraph;
+let gateway: RunningGateway;
 let calls: CompanionCall[];
 
 async function gatewayQuery<T>(query: string, variables?: Record<string, unknown>) {
-  const response = await fetch(gatewayUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as { data?: T; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }> };
+  const answer = await gateway.query<T>(query, variables);
+  expect(answer.status).toBe(200);
+  return answer;
 }
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startSubgraph();
   const s = h.sim.samples;
   calls = [
     {
       callId: s.singleRecordingCallId,
-      recordings: [{ fileName: s.recordings[0] as string }, { fileName: (s.recordings[1] as string).replace(/\//g, '\\') }],
+      reviewedRecordings: [{ fileName: s.recordings[0] as string }, { fileName: (s.recordings[1] as string).replace(/\//g, '\\') }],
       videos: [s.conference],
       operationIndex: { fileName: s.agentOperationIndexes[0] as string },
     },
     {
       callId: s.multiRecordingCallId,
-      recordings: [...s.multiRecordingFileNames.map((fileName) => ({ fileName })), { fileName: 'Y:/1/0/20261120/101/9999999.V3' }],
+      reviewedRecordings: [...s.multiRecordingFileNames.map((fileName) => ({ fileName })), { fileName: 'Y:/1/0/20261120/101/9999999.V3' }],
       videos: [],
       operationIndex: null,
     },
   ];
-
-  companion = new ApolloServer({
-    schema: buildSubgraphSchema([
-      {
-        typeDefs: parse(COMPANION_SDL),
-        resolvers: {
-          Query: { calls: () => calls },
-          Call: { __resolveReference: (reference: { callId: string }) => calls.find((call) => call.callId === reference.callId) ?? null },
-        },
-      },
-    ]),
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
-  });
-  const { url: companionUrl } = await startStandaloneServer(companion, { listen: { port: 0, host: '127.0.0.1' } });
-
-  const sdl = await h.query<{ _service: { sdl: string } }>('{ _service { sdl } }');
-  const composed = composeServices([
-    { name: 'media', url: h.server.graphqlUrl, typeDefs: parse(sdl.data?._service.sdl as string) },
-    { name: 'calls', url: companionUrl, typeDefs: parse(COMPANION_SDL) },
+  companion = await startCallsSubgraph(calls);
+  // Our SDL as published by `_service { sdl }`; the gateway fails to start when composition has errors.
+  gateway = await startGateway([
+    { name: 'media', url: h.server.graphqlUrl },
+    { name: 'calls', url: companion.url, typeDefs: CALLS_SUBGRAPH_SDL },
   ]);
-  expect(composed.errors).toBeUndefined();
-  if (composed.supergraphSdl === undefined) throw new Error(composed.errors?.map((e) => e.message).join('\n'));
-
-  gateway = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: composed.supergraphSdl }) });
-  ({ url: gatewayUrl } = await startStandaloneServer(gateway, { listen: { port: 0, host: '127.0.0.1' } }));
 });
 
 afterAll(async () => {
@@ -93,7 +57,7 @@ describe('supergraph', () => {
   it('composes the published SDL with no errors', () => {
     const result = composeServices([
       { name: 'media', url: 'http://media/graphql', typeDefs: parse(readFileSync(new URL('../../schema/subgraph.graphql', import.meta.url), 'utf8')) },
-      { name: 'calls', url: 'http://calls/graphql', typeDefs: parse(COMPANION_SDL) },
+      { name: 'calls', url: 'http://calls/graphql', typeDefs: CALLS_SUBGRAPH_SDL },
     ]);
     expect(result.errors).toBeUndefined();
     expect(result.supergraphSdl).toContain('join__Graph');
@@ -105,7 +69,7 @@ describe('supergraph', () => {
         callId: string;
         recordingsDownload: { fileName: string; url: string } | null;
         gatewayRecording: { fileName: string } | null;
-        recordings: Array<{ fileName: string; playback: { token: string; url: string } | null; download: { fileName: string } | null }>;
+        reviewedRecordings: Array<{ fileName: string; playback: { token: string; url: string } | null; download: { fileName: string } | null }>;
         videos: Array<{ conferenceId: string; download: { fileName: string } | null }>;
         operationIndex: { date: string; operations: { totalCount: number; nodes: Array<{ agentId: string; opTypeName: string | null }> } } | null;
       }>;
@@ -116,7 +80,7 @@ describe('supergraph', () => {
         callId
         recordingsDownload { fileName url }
         gatewayRecording { fileName }
-        recordings { fileName playback { token url } download { fileName } }
+        reviewedRecordings { fileName playback { token url } download { fileName } }
         videos { conferenceId download(quality: SD) { fileName } }
         operationIndex { date operations(first: 3) { totalCount nodes { agentId opTypeName } } }
       }
@@ -128,15 +92,15 @@ describe('supergraph', () => {
     expect(single?.recordingsDownload?.fileName).toBe(`${s.singleRecordingCallId}.wav`);
     expect(single?.recordingsDownload?.url.startsWith(h.config.publicBaseUrl)).toBe(true);
     expect(single?.gatewayRecording?.fileName).toBe(`${s.singleRecordingCallId}.wav`);
-    expect(single?.recordings.map((r) => r.fileName)).toEqual(calls[0]?.recordings.map((r) => r.fileName));
-    expect(single?.recordings.every((r) => r.playback !== null && r.download !== null)).toBe(true);
+    expect(single?.reviewedRecordings.map((r) => r.fileName)).toEqual(calls[0]?.reviewedRecordings.map((r) => r.fileName));
+    expect(single?.reviewedRecordings.every((r) => r.playback !== null && r.download !== null)).toBe(true);
     expect(single?.videos[0]?.download?.fileName).toBe(`${s.conference.conferenceId}-${s.conference.recordId}-sd.mp4`);
     expect(single?.operationIndex?.operations.totalCount).toBeGreaterThan(0);
     expect(single?.operationIndex?.operations.nodes).toHaveLength(3);
 
-    expect(multi?.recordings).toHaveLength(s.multiRecordingFileNames.length + 1);
-    expect(multi?.recordings.slice(0, -1).every((r) => r.playback !== null)).toBe(true);
-    expect(multi?.recordings.at(-1)).toMatchObject({ playback: null, download: null });
+    expect(multi?.reviewedRecordings).toHaveLength(s.multiRecordingFileNames.length + 1);
+    expect(multi?.reviewedRecordings.slice(0, -1).every((r) => r.playback !== null)).toBe(true);
+    expect(multi?.reviewedRecordings.at(-1)).toMatchObject({ playback: null, download: null });
     expect(multi?.operationIndex).toBeNull();
 
     // The unknown file fails alone, with the subgraph's codes passed through the gateway.
@@ -144,10 +108,10 @@ describe('supergraph', () => {
     for (const error of result.errors ?? []) {
       expect(error.extensions?.code).toBe('CC_FILE_NOT_FOUND');
       expect(error.extensions?.ccResultCode).toBe('0300011');
-      expect(error.path?.slice(0, 3)).toEqual(['calls', 1, 'recordings']);
+      expect(error.path?.slice(0, 3)).toEqual(['calls', 1, 'reviewedRecordings']);
     }
     // One requestPlayVoice per distinct file across the whole entity batch.
-    const distinct = new Set([...(calls[0]?.recordings ?? []), ...(calls[1]?.recordings ?? [])].map((r) => r.fileName.replace(/\\/g, '/')));
+    const distinct = new Set([...(calls[0]?.reviewedRecordings ?? []), ...(calls[1]?.reviewedRecordings ?? [])].map((r) => r.fileName.replace(/\\/g, '/')));
     expect(h.sim.counters.calls.requestPlayVoice).toBe(distinct.size);
   });
 });

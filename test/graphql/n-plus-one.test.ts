@@ -4,14 +4,14 @@
  * call, and the simulator never sees more calls in flight than CC_MAX_CONCURRENCY.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHarness, type Harness } from './harness.js';
+import { startSubgraph, type Subgraph } from '../support/subgraph.js';
 
 const CAP = 4;
-let h: Harness;
+let h: Subgraph;
 
 beforeAll(async () => {
   // Latency makes the calls overlap, so the cap is really exercised.
-  h = await startHarness({ env: { CC_MAX_CONCURRENCY: String(CAP) }, simulator: { latencyMs: 15 } });
+  h = await startSubgraph({ env: { CC_MAX_CONCURRENCY: String(CAP) }, simulator: { latencyMs: 15 } });
 });
 
 afterAll(async () => {

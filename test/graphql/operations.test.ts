@@ -3,13 +3,13 @@
  * split over two CSVs without): mapping, CC_TIME_ZONE → UTC, filters, paging, single download.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startHarness, type Harness } from './harness.js';
+import { startSubgraph, type Subgraph } from '../support/subgraph.js';
 
 const ZONE = 'Asia/Shanghai';
-let h: Harness;
+let h: Subgraph;
 
 beforeAll(async () => {
-  h = await startHarness({ simulator: { timeZone: ZONE }, env: { CC_TIME_ZONE: ZONE } });
+  h = await startSubgraph({ simulator: { timeZone: ZONE }, env: { CC_TIME_ZONE: ZONE } });
 });
 
 afterAll(async () => {
@@ -131,7 +131,7 @@ describe('operations', () => {
   it('downloads each index once, even for concurrent requests', async () => {
     const fileName = h.sim.samples.agentOperationIndexes[0] as string;
     // A fresh server has an empty operation store.
-    const fresh = await startHarness({ simulator: { timeZone: ZONE, latencyMs: 20 }, env: { CC_TIME_ZONE: ZONE } });
+    const fresh = await startSubgraph({ simulator: { timeZone: ZONE, latencyMs: 20 }, env: { CC_TIME_ZONE: ZONE } });
     try {
       const name = fresh.sim.samples.agentOperationIndexes[0] as string;
       expect(name).toBe(fileName);
@@ -146,9 +146,28 @@ describe('operations', () => {
     }
   });
 
+  it('answers CC_FILE_UNREADABLE (not CC_ERROR) for an index file that cannot be read', async () => {
+    const fileName = h.sim.samples.agentOperationIndexes[1] as string;
+    const fresh = await startSubgraph({ simulator: { timeZone: ZONE }, env: { CC_TIME_ZONE: ZONE } });
+    try {
+      fresh.sim.inject('downloadAgentOprInfoFile', { type: 'corrupt' }, { times: 1 });
+      const query = `query($f: String!) { agentOperationIndex(fileName: $f) { operations(first: 1) { totalCount } } }`;
+      const unreadable = await fresh.query(query, { f: fileName });
+      expect(unreadable.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/could not be read/),
+        path: ['agentOperationIndex', 'operations'],
+        extensions: { code: 'CC_FILE_UNREADABLE', retryable: false },
+      });
+      // Not cached: the next ask downloads the (now intact) file again.
+      expect((await fresh.query(query, { f: fileName })).errors).toBeUndefined();
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('does not cache a failed download', async () => {
     const fileName = h.sim.samples.agentOperationIndexes[1] as string;
-    const fresh = await startHarness({ simulator: { timeZone: ZONE }, env: { CC_TIME_ZONE: ZONE } });
+    const fresh = await startSubgraph({ simulator: { timeZone: ZONE }, env: { CC_TIME_ZONE: ZONE } });
     try {
       fresh.sim.inject('downloadAgentOprInfoFile', { type: 'truncate', afterBytes: 40 }, { times: 1 });
       const query = `query($f: String!) { agentOperationIndex(fileName: $f) { operations(first: 1) { totalCount } } }`;

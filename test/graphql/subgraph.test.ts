@@ -4,13 +4,15 @@
  * surface (`_service { sdl }`, ftv1).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { onServer, startHarness, type Harness } from './harness.js';
+import { onServer } from '../support/graphql-client.js';
+import { startSubgraph, type Subgraph } from '../support/subgraph.js';
+import { callsTo } from '../support/simulator.js';
 
-let h: Harness;
+let h: Subgraph;
 const UNKNOWN = 'Y:/1/0/20261120/101/9999999.V3';
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startSubgraph();
 });
 
 afterAll(async () => {
@@ -49,7 +51,7 @@ describe('Recording', () => {
     expect(url).not.toContain(fileName.split('/').pop() as string);
     expect(url).not.toContain(recording?.playback.token ?? '#');
 
-    const response = await fetch(onServer(url, h.server), { headers: { range: 'bytes=0-3' } });
+    const response = await fetch(onServer(url, h.server.url), { headers: { range: 'bytes=0-3' } });
     expect([200, 206]).toContain(response.status);
     expect(Buffer.from(await response.arrayBuffer()).subarray(0, 4).toString('latin1')).toBe('RIFF');
   });
@@ -69,7 +71,7 @@ describe('Recording', () => {
     expect(lifetime).toBeGreaterThan(60_000);
     expect(lifetime).toBeLessThanOrEqual(120_000);
 
-    const response = await fetch(onServer(link.url, h.server));
+    const response = await fetch(onServer(link.url, h.server.url));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toContain('attachment');
     expect(Buffer.from(await response.arrayBuffer()).equals(await h.sim.fileBytes(slashes))).toBe(true);
@@ -167,9 +169,9 @@ describe('Call', () => {
     expect(result.data?.a.gatewayRecording?.fileName).toBe(`${singleRecordingCallId}.wav`);
     expect(result.data?.b.gatewayVideo?.fileName).toBe(gatewayVideoFileName.split('/').pop());
     // Minting is free: nothing reaches the platform until a link is used.
-    expect(h.mediaCalls()).toBe(0);
+    expect(callsTo(h.sim)).toBe(0);
 
-    const audio = await fetch(onServer(result.data?.a.recordingsDownload?.url as string, h.server));
+    const audio = await fetch(onServer(result.data?.a.recordingsDownload?.url as string, h.server.url));
     expect(audio.status).toBe(200);
     expect(Buffer.from(await audio.arrayBuffer()).subarray(0, 4).toString('latin1')).toBe('RIFF');
   });
@@ -178,7 +180,7 @@ describe('Call', () => {
     const callId = h.sim.samples.multiRecordingCallId;
     const result = await h.query<{ call: { recordingsDownload: MediaLinkData } }>(`query($c: ID!) { call(callId: $c) { recordingsDownload { url fileName } } }`, { c: callId });
     expect(result.data?.call.recordingsDownload.fileName).toBe(`${callId}.wav`);
-    const response = await fetch(onServer(result.data?.call.recordingsDownload.url as string, h.server));
+    const response = await fetch(onServer(result.data?.call.recordingsDownload.url as string, h.server.url));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toContain('.zip');
     await response.arrayBuffer();
@@ -201,9 +203,9 @@ describe('VideoRecording', () => {
     expect(video?.aux.fileName).toBe(`${conferenceId}-${recordId}-aux.mp4`);
     expect(new Set([video?.hd.url, video?.sd.url, video?.aux.url]).size).toBe(3);
 
-    const sd = await fetch(onServer(video?.sd.url as string, h.server));
+    const sd = await fetch(onServer(video?.sd.url as string, h.server.url));
     expect(sd.status).toBe(200);
-    const hd = await fetch(onServer(video?.hd.url as string, h.server));
+    const hd = await fetch(onServer(video?.hd.url as string, h.server.url));
     expect(hd.status).toBe(200);
     const [sdBytes, hdBytes] = await Promise.all([sd.arrayBuffer(), hd.arrayBuffer()]);
     expect(Buffer.from(sdBytes).equals(Buffer.from(hdBytes))).toBe(false);
@@ -220,7 +222,7 @@ describe('AgentOperationIndex', () => {
     expect(result.errors).toBeUndefined();
     const [, y, m, d, responseId] = /^(\d{4})(\d{2})(\d{2})_(.+)\.zip$/.exec(fileName) as RegExpExecArray;
     expect(result.data?.agentOperationIndex).toMatchObject({ fileName, date: `${y}-${m}-${d}`, responseId, download: { fileName } });
-    const zip = await fetch(onServer(result.data?.agentOperationIndex.download.url as string, h.server));
+    const zip = await fetch(onServer(result.data?.agentOperationIndex.download.url as string, h.server.url));
     expect(zip.status).toBe(200);
     expect(Buffer.from(await zip.arrayBuffer()).subarray(0, 2).toString('latin1')).toBe('PK');
   });

@@ -5,13 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { onServer, startHarness, type Harness } from './harness.js';
+import { onServer } from '../support/graphql-client.js';
+import { startSubgraph, type Subgraph } from '../support/subgraph.js';
 
-let h: Harness;
+let h: Subgraph;
 
 beforeAll(async () => {
   // The platform honours a token for 300 ms; the client, which is told no expiry, assumes 30 minutes.
-  h = await startHarness({ simulator: { tokenTtlMs: 300 } });
+  h = await startSubgraph({ simulator: { tokenTtlMs: 300 } });
 });
 
 afterAll(async () => {
@@ -36,7 +37,7 @@ describe('playback token renewal', () => {
     expect(second.data?.recording.playback?.token).toBe(stale); // still cached: no upstream call
     expect(h.sim.counters.calls.requestPlayVoice).toBe(0);
 
-    const response = await fetch(onServer(second.data!.recording.playback!.url, h.server));
+    const response = await fetch(onServer(second.data!.recording.playback!.url, h.server.url));
     expect(response.status).toBe(200);
     const body = Buffer.from(await response.arrayBuffer());
     expect(body.equals(await h.sim.fileBytes(fileName))).toBe(true);
@@ -54,7 +55,7 @@ describe('playback token renewal', () => {
     const first = await h.query<PlaybackData>(QUERY, { f: fileName });
     await sleep(500);
     h.sim.inject('playVoice', { type: 'jsonAsBinary', code: '010107' }, { times: 2 });
-    const response = await fetch(onServer(first.data!.recording.playback!.url, h.server));
+    const response = await fetch(onServer(first.data!.recording.playback!.url, h.server.url));
     expect(response.status).toBe(410);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('CC_PLAYBACK_TOKEN_EXPIRED');
     h.sim.clearFaults();

@@ -2,19 +2,18 @@
  * The media route as it runs in production, minus GraphQL: the real CC clients pointed at the real
  * simulator, an express app on 127.0.0.1:0, and a logger whose lines the tests can read.
  */
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import express from 'express';
-import { loadConfig, type MediaLinkKey } from '../../src/config.js';
+import type { MediaLinkKey } from '../../src/config.js';
 import { createCcClients, type CcClients } from '../../src/cc/index.js';
 import { createLinkCodec, createMediaRoute, type LinkCodec } from '../../src/media/index.js';
 import type { MintRequest } from '../../src/media/link-target.js';
-import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
-import { startSimulator } from '../../src/simulator/simulator.js';
-import type { Simulator, SimulatorOptions } from '../../src/simulator/types.js';
+import { newMediaLinkKey, simulatorConfig } from '../support/env.js';
+import { capturingLogger } from '../support/logs.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../support/simulator.js';
+import { TEST_TUNING } from '../support/tuning.js';
 
 export interface MediaHarness {
   sim: Simulator;
@@ -41,45 +40,14 @@ export interface MediaHarnessOptions {
   keys?: MediaLinkKey[];
 }
 
-export function newKey(kid: string): MediaLinkKey {
-  return { kid, key: randomBytes(32) };
-}
-
-function keysEnv(keys: MediaLinkKey[]): string {
-  return keys.map((k) => `${k.kid}:${k.key.toString('base64')}`).join(',');
-}
-
 export async function startMediaHarness(options: MediaHarnessOptions = {}): Promise<MediaHarness> {
   const sim = await startSimulator(options.simulator ?? {});
-  const keys = options.keys ?? [newKey('k1')];
-  const withGateway = options.withGateway ?? true;
-  const config = loadConfig({
-    CCFS_BASE_URL: sim.ccfsBaseUrl,
-    CCFS_AK: sim.credentials.accessKey,
-    CCFS_SK: sim.credentials.secretKey,
-    ...(withGateway
-      ? {
-          CC_GATEWAY_BASE_URL: sim.gatewayBaseUrl,
-          CC_GATEWAY_AGENT_ID: sim.credentials.agentId,
-          CC_GATEWAY_PASSWORD: sim.credentials.password,
-          CC_GATEWAY_PHONE: sim.credentials.phone,
-        }
-      : {}),
-    MEDIA_LINK_KEYS: keysEnv(keys),
-  });
+  const keys = options.keys ?? [newMediaLinkKey('k1')];
+  const config = simulatorConfig(sim, {}, { withGateway: options.withGateway ?? true, keys });
   const metrics = createMetrics();
-  const logLines: string[] = [];
-  const logger = createLogger({
-    level: 'info',
-    destination: new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        callback();
-      },
-    }),
-  });
-  // No retries: a fault injected once is seen once.
-  const clients = createCcClients(config, { metrics, logger, tuning: { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } } });
+  const { logger, logs } = capturingLogger('info');
+  // No retries (a fault injected once is seen once); production waits otherwise.
+  const clients = createCcClients(config, { metrics, logger, tuning: { retry: TEST_TUNING.retry } });
 
   const app = express();
   const server = http.createServer(app);
@@ -96,7 +64,7 @@ export async function startMediaHarness(options: MediaHarnessOptions = {}): Prom
     keys,
     url,
     metrics,
-    logLines,
+    logLines: logs.raw,
     advanceClock(ms) {
       clockOffsetMs += ms;
     },

@@ -3,13 +3,12 @@
  * route runs in a child process (an honest RSS of its own), the simulator and the client here.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { createLinkCodec, type LinkCodec } from '../../src/media/index.js';
-import { startSimulator } from '../../src/simulator/simulator.js';
-import type { Simulator } from '../../src/simulator/types.js';
+import { newMediaLinkKey, simulatorEnv } from '../support/env.js';
+import { startSimulator, type Simulator } from '../support/simulator.js';
 
 const GIB = 1024 * 1024 * 1024;
 const MB = 1024 * 1024;
@@ -47,17 +46,13 @@ beforeAll(async () => {
   sim = await startSimulator();
   sim.addFile(BIG, { size: GIB, kind: 'bytes' });
   sim.addFile(SMALL, { size: 2 * MB, kind: 'bytes' });
-  const key = { kid: 'm1', key: randomBytes(32) };
+  const key = newMediaLinkKey('m1');
   child = fork(fileURLToPath(new URL('./fixtures/media-server.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: {
       ...process.env,
-      NODE_ENV: 'test',
-      CCFS_BASE_URL: sim.ccfsBaseUrl,
-      CCFS_AK: sim.credentials.accessKey,
-      CCFS_SK: sim.credentials.secretKey,
-      MEDIA_LINK_KEYS: `${key.kid}:${key.key.toString('base64')}`,
+      ...simulatorEnv(sim, { withGateway: false, keys: [key] }),
     },
   });
   const url = await new Promise<string>((resolve, reject) => {

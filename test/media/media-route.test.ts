@@ -8,7 +8,8 @@ import contentDisposition from 'content-disposition';
 import { createLinkCodec } from '../../src/media/index.js';
 import type { LinkTarget } from '../../src/media/link-target.js';
 import type { StreamClosedEvent } from '../../src/simulator/types.js';
-import { errorOf, newKey, nextEvent, startMediaHarness, type MediaHarness } from './media-harness.js';
+import { newMediaLinkKey } from '../support/env.js';
+import { errorOf, nextEvent, startMediaHarness, type MediaHarness } from './media-harness.js';
 
 const sha256 = (bytes: Buffer | ArrayBuffer) => createHash('sha256').update(Buffer.from(bytes as ArrayBuffer)).digest('hex');
 const RANGE_FILE = 'Y:/9/0/20260101/100/range-test.V3';
@@ -17,10 +18,10 @@ const BIG_FILE = 'Y:/9/0/20260101/100/big.V3';
 
 let h: MediaHarness;
 let rangeFileBytes: Buffer;
-const oldKey = newKey('old');
+const oldKey = newMediaLinkKey('old');
 
 beforeAll(async () => {
-  h = await startMediaHarness({ keys: [newKey('new'), oldKey] });
+  h = await startMediaHarness({ keys: [newMediaLinkKey('new'), oldKey] });
   h.sim.addFile(RANGE_FILE, { size: RANGE_FILE_SIZE, kind: 'wav' });
   h.sim.addFile(BIG_FILE, { size: 200 * 1024 * 1024, kind: 'bytes' });
   rangeFileBytes = await h.sim.fileBytes(RANGE_FILE);
@@ -285,12 +286,12 @@ describe('links: 403 and 410 before any upstream call', () => {
     expect(ok.status).toBe(200);
     expect(sha256(await ok.arrayBuffer())).toBe(sha256(rangeFileBytes));
 
-    const stranger = createLinkCodec({ keys: [newKey('k3')], publicBaseUrl: h.url });
+    const stranger = createLinkCodec({ keys: [newMediaLinkKey('k3')], publicBaseUrl: h.url });
     const unknown = stranger.mint({ target: { kind: 'downloadRecord', fileName: RANGE_FILE }, disposition: 'attachment', fileName: 'x.V3', ttlSeconds: 60 }).url;
     expect((await fetch(unknown)).status).toBe(403);
 
     // Same kid as the server's signing key, different key material: forged.
-    const forger = createLinkCodec({ keys: [newKey('new')], publicBaseUrl: h.url });
+    const forger = createLinkCodec({ keys: [newMediaLinkKey('new')], publicBaseUrl: h.url });
     const forged = forger.mint({ target: { kind: 'downloadRecord', fileName: RANGE_FILE }, disposition: 'attachment', fileName: 'x.V3', ttlSeconds: 60 }).url;
     expect((await fetch(forged)).status).toBe(403);
   });

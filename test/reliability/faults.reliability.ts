@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import http from 'node:http';
 import type { SimEndpoint, SimFault, Simulator } from '../../src/simulator/types.js';
-import { download, eventually, postGraphQL } from './clients.js';
+import { pollUntil } from '../support/eventually.js';
+import { download, postGraphQL } from './clients.js';
 import { count, newFigures, saveFigures, type FaultRow } from './figures.js';
 import { judgeDownload, mintLinksUnderTest, PLAYBACK_QUERY, probeDownload, probeGraphQL, type MediaLinkUnderTest, type Observation } from './probes.js';
 import { DOWNLOAD_ENDPOINTS, startStack, type Stack } from './stack.js';
@@ -144,7 +145,7 @@ function note(kind: 'graphql' | 'download', observation: Observation, allowed: s
 
 /** Everything works again: a new playback grant whose link streams the right bytes, and every old link. */
 async function recovered(context: string, timeoutMs = 15_000): Promise<boolean> {
-  return eventually(async () => {
+  return pollUntil(async () => {
     const fileName = freshRecording();
     const answer = await postGraphQL<{ recording: { playback: { url: string } | null } }>(agent, stack.server.graphqlUrl, PLAYBACK_QUERY, { f: fileName });
     figures.requests.graphql += 1;
@@ -295,7 +296,7 @@ describe('faults injected at the simulator', () => {
     expect(oldLinks.filter((o) => o.problem)).toEqual([]);
     expect(back).toBe(true);
     expect(renewedDownload).toEqual({ outcome: '200 complete', verifiedBytes: expect.any(Number) });
-    expect(await eventually(() => stack.sim.isSignedIn(), 10_000)).toBe(true);
+    expect(await pollUntil(() => stack.sim.isSignedIn(), 10_000)).toBe(true);
   });
 
   test('nothing was unexpected', () => {

@@ -5,89 +5,23 @@
  * the server's — must hold no more sockets or handles than before the load, no upstream stream may
  * be open, and its heap must be back near where it started.
  */
-import { fork } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import type http from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { syntheticBytes } from '../../src/simulator/simulator.js';
-import { createAgent, download, eventually, postGraphQL } from './clients.js';
+import { pollUntil } from '../support/eventually.js';
+import { createAgent, download, postGraphQL } from './clients.js';
 import { exitWhenIdle, reportPart } from './child-part.js';
 import { activeResources, collectGarbage, mib, newFigures } from './figures.js';
-import type { HashedLink, LoadPlan, LoadReport } from './load-clients.js';
+import { mintLoadLinks, runClients } from './load-links.js';
 import { loadOperations } from './load-operations.js';
 import { REQUEST_ENDPOINTS, startStack, type Stack } from './stack.js';
 
 const LOAD_SECONDS = Number(process.env.RELIABILITY_LOAD_SECONDS ?? 30);
 const GRAPHQL_CLIENTS = 200;
 const DOWNLOADERS = 20;
-const BIG_FILE = 'Y:/1/0/20261120/778/load-2mib.V3';
-const BIG_FILE_BYTES = 2 * 2 ** 20 + 777;
-
 const figures = newFigures('load');
-
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
-
-/** Links to every kind of media with their correct hash: recordings from the simulator's own bytes. */
-async function mintLoadLinks(stack: Stack, agent: http.Agent): Promise<HashedLink[]> {
-  const { sim } = stack;
-  sim.addFile(BIG_FILE, { size: BIG_FILE_BYTES, kind: 'bytes' });
-  const names = [...sim.samples.recordings.slice(0, 6), BIG_FILE];
-  const answer = await postGraphQL<{
-    recordings: Array<{ fileName: string; playback: { url: string }; download: { url: string } }>;
-    call: { gatewayRecording: { url: string } };
-    videoRecording: { download: { url: string } };
-  }>(
-    agent,
-    stack.server.graphqlUrl,
-    `query L($f: [String!]!, $callId: ID!, $c: ID!, $r: ID!) {
-      recordings(fileNames: $f) { fileName playback { url } download(expiresInSeconds: 3600) { url } }
-      call(callId: $callId) { gatewayRecording(expiresInSeconds: 3600) { url } }
-      videoRecording(conferenceId: $c, recordId: $r) { download(expiresInSeconds: 3600) { url } }
-    }`,
-    { f: names, callId: sim.samples.gatewayVideoCallId, c: sim.samples.conference.conferenceId, r: sim.samples.conference.recordId },
-  );
-  if (answer.errors?.length || !answer.data) throw new Error(`minting links failed: ${answer.errors?.[0]?.message}`);
-  const links: HashedLink[] = [];
-  for (const r of answer.data.recordings) {
-    const expected = r.fileName === BIG_FILE ? syntheticBytes(BIG_FILE, 0, BIG_FILE_BYTES) : await sim.fileBytes(r.fileName);
-    for (const [kind, url] of [
-      ['playVoice', r.playback.url],
-      ['downloadRecord', r.download.url],
-    ] as const) {
-      links.push({ name: `${kind} ${r.fileName}`, url, sha256: sha256(expected), length: expected.length });
-    }
-  }
-  // Gateway media: the reference is one clean download at rest whose length matched Content-Length.
-  for (const [name, url] of [
-    ['recordfiledownloadEx', answer.data.call.gatewayRecording.url],
-    ['videofiledownload', answer.data.videoRecording.download.url],
-  ] as const) {
-    const reference = await download(agent, url);
-    if (reference.status !== 200 || !reference.complete) throw new Error(`reference download of ${name} failed`);
-    links.push({ name, url, sha256: sha256(reference.body), length: reference.body.length });
-  }
-  return links;
-}
-
-function runClients(plan: LoadPlan): Promise<LoadReport> {
-  return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL('./load-clients.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    child.once('message', (report: LoadReport) => resolve(report));
-    child.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`load clients exited ${code}`));
-    });
-    child.send(plan);
-  });
-}
 
 async function runLoad(stack: Stack): Promise<Record<string, boolean>> {
   const started = Date.now();
   const setupAgent = createAgent();
-  const links = await mintLoadLinks(stack, setupAgent);
+  const links = await mintLoadLinks(stack.sim, stack.server.graphqlUrl, setupAgent);
   // Warm every path once (caches, JIT, pools), let our sockets go, and take the baseline.
   for (const op of loadOperations(stack.sim.samples)) {
     const result = await postGraphQL(setupAgent, stack.server.graphqlUrl, op.query, op.variables());
@@ -112,13 +46,13 @@ async function runLoad(stack: Stack): Promise<Record<string, boolean>> {
   const upstreamCalls = stack.requestCalls() - callsBefore;
 
   // The clients' process has ended: nothing may stay open on the server's side or towards the CC.
-  const serverConnectionsClosed = await eventually(
+  const serverConnectionsClosed = await pollUntil(
     () => new Promise<boolean>((resolve) => stack.server.httpServer.getConnections((_error, n) => resolve(n === 0))),
     5_000,
   );
-  const upstreamStreamsClosed = await eventually(() => REQUEST_ENDPOINTS.every((e) => stack.sim.counters.inFlight[e] === 0), 5_000);
+  const upstreamStreamsClosed = await pollUntil(() => REQUEST_ENDPOINTS.every((e) => stack.sim.counters.inFlight[e] === 0), 5_000);
   // Idle keep-alive sockets to the simulator end on its keep-alive timeout (5 s).
-  const socketsBack = await eventually(() => (activeResources().TCPSocketWrap ?? 0) <= (before.resources.TCPSocketWrap ?? 0) + 2, 15_000, 200);
+  const socketsBack = await pollUntil(() => (activeResources().TCPSocketWrap ?? 0) <= (before.resources.TCPSocketWrap ?? 0) + 2, 15_000, 200);
   collectGarbage();
   const after = { resources: activeResources(), memory: process.memoryUsage() };
 

@@ -1,34 +1,20 @@
 /**
  * The system under test for the reliability suite: the simulator, the real CC clients and the real
- * server (src/server.ts) in this process, on 127.0.0.1, talking HTTP. Unlike the unit harnesses it
+ * server (src/server.ts) in this process, on 127.0.0.1, talking HTTP. Unlike the other suites' stacks it
  * keeps the production retry policy and agent-session behaviour; only the waits that would make a
  * fault take half a minute (first-byte timeout, session backoff, the simulator's 10 s long poll)
  * are shortened. The simulator can be stopped and started again on the same port (the CC-FS
  * going away and coming back).
  */
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { loadConfig, type Config } from '../../src/config.js';
-import { createCcClients, type CcClients } from '../../src/cc/index.js';
+import type { Config } from '../../src/config.js';
+import type { CcClients } from '../../src/cc/index.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/cc/retry.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { createMetrics } from '../../src/observability/metrics.js';
-import { silentLogger } from '../../src/observability/logger.js';
-import { startSimulator } from '../../src/simulator/simulator.js';
-import type { SimEndpoint, Simulator, SimulatorOptions } from '../../src/simulator/types.js';
+import type { RunningServer } from '../../src/server.js';
+import { freePort } from '../support/ports.js';
+import { callsTo, REQUEST_ENDPOINTS, startSimulator, type SimEndpoint, type Simulator, type SimulatorOptions } from '../support/simulator.js';
+import { startSubgraph } from '../support/subgraph.js';
 
-/** Endpoints a GraphQL request or a media download may cause (the agent session polls on its own). */
-export const REQUEST_ENDPOINTS: readonly SimEndpoint[] = [
-  'requestPlayVoice',
-  'playVoice',
-  'downloadRecord',
-  'downloadAgentOprInfoFile',
-  'recordfiledownloadEx',
-  'videofiledownload',
-];
-
-export { DOWNLOAD_ENDPOINTS } from '../../src/simulator/types.js';
+export { DOWNLOAD_ENDPOINTS, REQUEST_ENDPOINTS } from '../support/simulator.js';
 
 /** The one change to production timing that matters for the suite's length. */
 export const FIRST_BYTE_TIMEOUT_MS = 2_500;
@@ -50,61 +36,29 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 export async function startStack(): Promise<Stack> {
   let sim = await startSimulator(SIMULATOR_OPTIONS);
   const simPort = Number(new URL(sim.url).port);
   let simRunning = true;
   const port = await freePort();
-  const config = loadConfig({
-    PORT: String(port),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    CCFS_BASE_URL: sim.ccfsBaseUrl,
-    CCFS_AK: sim.credentials.accessKey,
-    CCFS_SK: sim.credentials.secretKey,
-    CC_GATEWAY_BASE_URL: sim.gatewayBaseUrl,
-    CC_GATEWAY_AGENT_ID: sim.credentials.agentId,
-    CC_GATEWAY_PASSWORD: sim.credentials.password,
-    CC_GATEWAY_PHONE: sim.credentials.phone,
-    MEDIA_LINK_KEYS: `rel:${randomBytes(32).toString('base64')}`,
-    NODE_ENV: 'test',
-  });
-  const metrics = createMetrics();
-  const clients = createCcClients(config, {
-    metrics,
-    logger: silentLogger,
+  const subgraph = await startSubgraph({
+    sim,
+    env: { PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` },
     tuning: {
       connectTimeoutMs: 2_000,
       firstByteTimeoutMs: FIRST_BYTE_TIMEOUT_MS,
       retry: DEFAULT_RETRY_POLICY,
       session: { failureBackoff: { baseDelayMs: 100, maxDelayMs: 1_000 } },
     },
+    session: 'started',
   });
-  const server = await startServer({
-    config,
-    ccfs: clients.ccfs,
-    gateway: clients.gateway,
-    agentSession: clients.session,
-    logger: silentLogger,
-    metrics,
-  });
-  await clients.session?.start();
 
   const stack: Stack = {
     sim,
-    config,
-    clients,
-    server,
-    requestCalls(endpoints = REQUEST_ENDPOINTS) {
-      return endpoints.reduce((sum, endpoint) => sum + stack.sim.counters.calls[endpoint], 0);
-    },
+    config: subgraph.config,
+    clients: subgraph.clients,
+    server: subgraph.server,
+    requestCalls: (endpoints = REQUEST_ENDPOINTS) => callsTo(stack.sim, endpoints),
     async stopSimulator() {
       if (!simRunning) return;
       simRunning = false;
@@ -116,8 +70,7 @@ export async function startStack(): Promise<Stack> {
       simRunning = true;
     },
     async close() {
-      await server.close(0);
-      await clients.close();
+      await subgraph.close(0);
       await stack.stopSimulator();
     },
   };

@@ -9,7 +9,7 @@ import {
 } from '../../src/simulator/auth-v2-verify.js';
 import { signAuthV2 } from './test-signer.js';
 
-// cc-api-notes.md §1.4 (self-computed from HW-DEMO; regression vectors for signer and verifier).
+// docs/cc-platform.md §2.3 (computed with Huawei's demo algorithm; regression vectors for signer and verifier).
 const BODY = '{"request":{"version":"2.0"},"msgBody":{"fileName":"Y:/1/0/20180309/108/2022318.V3"}}';
 const VECTOR_FULL =
   'auth-v2/testak/2018-07-02T02:42:49Z/content-length;content-type;host/8ca11ea4193a7189343870fc0f35ec31c20e6cdc16418e7783ec87868e6631be';
@@ -45,7 +45,7 @@ describe('auth-v2 verifier', () => {
     expect(normalize('é')).toBe('%C3%A9');
   });
 
-  it('builds the §1.4 canonical request', () => {
+  it('builds the §2.3 canonical request', () => {
     const parts = vectorRequest(VECTOR_FULL);
     const names = ['content-length', 'content-type', 'host'];
     expect(canonicalRequest(parts, names, names.join(';'), false)).toBe(

@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { loadConfig } from '../../src/config.js';
 
 describe('npm run simulator (src/simulator/main.ts)', () => {
-  it('prints its URL, credentials and sample ids, serves, and stops on SIGTERM', async () => {
+  it('prints its URL, credentials, an npm start line and sample ids, serves, and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/simulator/main.ts'], {
       cwd: new URL('../../', import.meta.url),
       env: { ...process.env, SIMULATOR_PORT: '0' },
@@ -16,6 +17,15 @@ describe('npm run simulator (src/simulator/main.ts)', () => {
       expect(output).toMatch(/CC simulator listening on http:\/\/127\.0\.0\.1:\d+/);
       expect(output).toContain('CCFS_AK=sim-ak');
       expect(output).toContain('call with three recordings (zip): ');
+      // The printed command line is a complete configuration, link keys included.
+      const command = /^ {2}(CCFS_BASE_URL=.*) npm start$/m.exec(output)?.[1];
+      expect(command).toBeDefined();
+      const env = Object.fromEntries(command!.split(' ').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+      const config = loadConfig(env);
+      expect(config.simulator).toBe(false);
+      expect(config.gateway?.agentId).toBe('4977');
+      expect(config.mediaLinkKeys).toHaveLength(1);
+      expect(config.mediaLinkKeys[0]?.key).toHaveLength(32);
       const url = /listening on (\S+)/.exec(output)?.[1] ?? '';
       const state = (await (await fetch(`${url}/__simulator/state`)).json()) as { samples: { recordings: string[] } };
       expect(state.samples.recordings).toHaveLength(250);

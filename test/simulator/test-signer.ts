@@ -1,5 +1,5 @@
 /**
- * A tiny auth-v2 signer for the simulator's tests, written from cc-api-notes.md §1.2–1.3 on its own
+ * A tiny auth-v2 signer for the simulator's tests, written from docs/cc-platform.md §2.1–2.2 on its own
  * (neither src/cc's signer nor the simulator's verifier), so the two sides check each other.
  */
 import { createHmac } from 'node:crypto';
@@ -26,7 +26,7 @@ export interface SignInput {
   timestamp?: string;
   /** Default content-length;content-type;host (those present). */
   signedHeaders?: string[];
-  /** Query pairs (raw values), signed in the HW-DEMO way. */
+  /** Query pairs (raw values), signed as Huawei's demo does. */
   query?: Record<string, string>;
   emptyQueryLine?: boolean;
 }

@@ -1,5 +1,5 @@
 /**
- * One agentOprInfo CSV record (21 columns, cc-api-notes.md §3.6) → an AgentOperationRow. Pure: the
+ * One agentOprInfo CSV record (21 columns, docs/cc-platform.md §8.3) → an AgentOperationRow. Pure: the
  * CSV parsing and the zip live in index-parser.ts.
  */
 import { parseCcLocalTime } from './cc-local-time.js';

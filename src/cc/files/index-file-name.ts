@@ -1,5 +1,5 @@
 /**
- * Agent operation index zips are named `yyyyMMdd_{responseId}.zip` (cc-api-notes.md §3.1/§3.5): the
+ * Agent operation index zips are named `yyyyMMdd_{responseId}.zip` (docs/cc-platform.md §8.2, §9.1): the
  * day the index was generated and the queryAgentOprInfoData responseId without dashes.
  */
 import { isValidCalendarDate } from './calendar-date.js';

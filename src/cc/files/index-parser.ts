@@ -3,11 +3,13 @@
  * as a stream (unzipper) and each `…agentOprInfo[_N].csv` entry is parsed as a stream (csv-parse),
  * with or without a header row; other entries are skipped. Nothing but the parsed rows is held.
  */
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import unzipper from 'unzipper';
 import { parse } from 'csv-parse';
 import { isHeaderRecord, toAgentOperationRow, type AgentOperationRow } from './agent-operation-row.js';
+import { entryBaseName, forEachZipEntry } from './zip-entries.js';
+
+export { IndexTooLargeError } from './zip-entries.js';
 
 export interface ParseIndexOptions {
   /** CC_TIME_ZONE: the zone of the CSV times. */
@@ -24,56 +26,29 @@ export interface ParsedIndex {
   skippedRecords: number;
 }
 
-export class IndexTooLargeError extends Error {
-  override readonly name = 'IndexTooLargeError';
-}
-
 export function isAgentOprInfoCsv(entryPath: string): boolean {
-  const baseName = entryPath.split(/[/\\]/).pop() ?? '';
-  return /agentOprInfo.*\.csv$/i.test(baseName);
-}
-
-/** Counts the inflated bytes of all entries and fails past the limit. */
-function byteBudget(limit: number): () => Transform {
-  let total = 0;
-  return () =>
-    new Transform({
-      transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-        total += chunk.length;
-        if (total > limit) callback(new IndexTooLargeError(`the index inflates to more than ${limit} bytes`));
-        else callback(null, chunk);
-      },
-    });
+  return /agentOprInfo.*\.csv$/i.test(entryBaseName(entryPath));
 }
 
 export async function parseAgentOperationIndexZip(zip: Readable, options: ParseIndexOptions): Promise<ParsedIndex> {
   const result: ParsedIndex = { rows: [], csvEntries: 0, skippedRecords: 0 };
-  const budget = byteBudget(options.maxUncompressedBytes);
-
-  await pipeline(zip, unzipper.Parse({ forceStream: true }), async (entries: AsyncIterable<unzipper.Entry>) => {
-    for await (const entry of entries) {
-      if (entry.type !== 'File' || !isAgentOprInfoCsv(entry.path)) {
-        entry.autodrain();
-        continue;
-      }
-      result.csvEntries += 1;
-      await pipeline(
-        entry,
-        budget(),
-        parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }),
-        async (records: AsyncIterable<string[]>) => {
-          let first = true;
-          for await (const record of records) {
-            const header = first && isHeaderRecord(record);
-            first = false;
-            if (header) continue;
-            const row = toAgentOperationRow(record, options.timeZone);
-            if (row) result.rows.push(row);
-            else result.skippedRecords += 1;
-          }
-        },
-      );
-    }
+  await forEachZipEntry(zip, { accept: isAgentOprInfoCsv, maxUncompressedBytes: options.maxUncompressedBytes }, async (entry) => {
+    result.csvEntries += 1;
+    await pipeline(
+      entry,
+      parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true }),
+      async (records: AsyncIterable<string[]>) => {
+        let first = true;
+        for await (const record of records) {
+          const header = first && isHeaderRecord(record);
+          first = false;
+          if (header) continue;
+          const row = toAgentOperationRow(record, options.timeZone);
+          if (row) result.rows.push(row);
+          else result.skippedRecords += 1;
+        }
+      },
+    );
   });
   return result;
 }

@@ -1,5 +1,5 @@
 /**
- * Readable names of the agentOprInfo `op_type` codes (cc-api-notes.md §3.6, Huawei page
+ * Readable names of the agentOprInfo `op_type` codes (docs/cc-platform.md §8.3, Huawei page
  * cec_07_0838). Codes missing from the table (and -1, "not used") have no name.
  */
 export const OP_TYPE_NAMES: Readonly<Record<number, string>> = {

@@ -40,6 +40,20 @@ export interface RedisTokenCache extends TokenCache {
   close(): Promise<void>;
 }
 
+/** Deletes KEYS[1] only while it still holds the token ARGV[1]; returns how many keys it deleted. */
+const FORGET_IF_TOKEN_LUA = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local ok, stored = pcall(cjson.decode, raw)
+if ok and type(stored) == 'table' and stored.token == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`;
+
+/** ioredis adds commands defined with defineCommand as methods (EVALSHA, falling back to EVAL). */
+type GrantRedis = Redis & { forgetGrant(key: string, token: string): Promise<number> };
+
 interface StoredGrant {
   token: string;
   expiresAt: string;
@@ -69,7 +83,8 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): RedisTok
     // ioredis' default (2 s, missing from its typings) keeps a closed process alive when Redis was already gone.
     disconnectTimeout: 100,
   };
-  const redis = new Redis(options.url, redisOptions);
+  const redis = new Redis(options.url, redisOptions) as GrantRedis;
+  redis.defineCommand('forgetGrant', { numberOfKeys: 1, lua: FORGET_IF_TOKEN_LUA });
   let lastWarning = 0;
   const warn = (operation: string, error: unknown) => {
     // One line per 30 s at most: a Redis outage must not flood the logs.
@@ -117,11 +132,10 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): RedisTok
     },
 
     async forget(key, token) {
-      // GET then DEL: a replica that stored a fresh token in between loses it, which costs one
-      // extra requestPlayVoice, never a wrong answer.
+      // Compare-and-delete in one script (Redis runs it atomically): a fresh token that another
+      // replica stored meanwhile is never deleted along with the refused one.
       try {
-        const raw = await redis.get(redisKey(key));
-        if (raw !== null && raw.includes(JSON.stringify(token))) await redis.del(redisKey(key));
+        await redis.forgetGrant(redisKey(key), token);
       } catch (error) {
         warn('forget', error);
       }

@@ -1,6 +1,7 @@
 /**
  * An agent operation index: date and responseId from its name, a download link, and its rows
- * (downloaded and parsed once, then served from the shared operation store), filtered and paged.
+ * (downloaded and parsed once, then served from the shared operation store), filtered and paged,
+ * and, for the indexes this subgraph asked for, when the CC-FS reported them ready.
  */
 import type { AgentOperationIndexResolvers, AgentOperationResolvers } from '../../generated/resolvers-types.js';
 import { opTypeName } from '../../cc/files/op-types.js';
@@ -35,6 +36,10 @@ export const AgentOperationIndex: AgentOperationIndexResolvers = {
     const rows = await inRequest(context, () => context.services.operations.rows(parent.fileName));
     return pageOfOperations(rows, query);
   },
+
+  // Known from the list it came with, or one batched query per request.
+  readyAt: (parent, _args, context) =>
+    parent.readyAt !== undefined ? parent.readyAt : context.loaders.index.agentOperationIndexReadyAt.load(parent.fileName),
 };
 
 export const AgentOperation: AgentOperationResolvers = {

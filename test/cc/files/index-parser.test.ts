@@ -3,6 +3,10 @@ import { describe, expect, it } from '@jest/globals';
 import yazl from 'yazl';
 import { parseAgentOperationIndexZip, isAgentOprInfoCsv } from '../../../src/cc/files/index-parser.js';
 import { AGENT_OPR_INFO_COLUMNS, toAgentOperationRow } from '../../../src/cc/files/agent-operation-row.js';
+import { createAgentOperationStore } from '../../../src/data/agent-operations-store.js';
+import { CcError } from '../../../src/cc/cc-error.js';
+import type { CcfsApi, UpstreamDownload } from '../../../src/cc/types.js';
+import { silentLogger } from '../../../src/observability/logger.js';
 
 function zipOf(entries: { name: string; data: string | Buffer; stream?: boolean }[]): Readable {
   const zip = new yazl.ZipFile();
@@ -106,5 +110,55 @@ describe('parseAgentOperationIndexZip', () => {
     expect(isAgentOprInfoCsv('a/b/x_AGENTOPRINFO.CSV')).toBe(true);
     expect(isAgentOprInfoCsv('x_agentSkillInfo.csv')).toBe(false);
     expect(isAgentOprInfoCsv('agentOprInfo.csv/readme.txt')).toBe(false);
+  });
+});
+
+describe('the agent operation store', () => {
+  /** A CC-FS whose agentOprInfo download delivers `body` completely. */
+  function ccfsDelivering(body: () => Readable): CcfsApi {
+    const unused = (): never => {
+      throw new Error('not used');
+    };
+    return {
+      requestPlayVoice: unused,
+      playVoice: unused,
+      downloadRecord: unused,
+      queryBillData: unused,
+      queryAgentOprInfoData: unused,
+      downloadBillFile: unused,
+      downloadAgentOprInfoFile: async (): Promise<UpstreamDownload> => ({
+        stream: body(),
+        statusCode: 200,
+        headers: {},
+        contentLength: undefined,
+        contentRange: undefined,
+        head: Buffer.alloc(0),
+      }),
+    };
+  }
+
+  async function failureOf(body: () => Readable, maxUncompressedBytes?: number): Promise<CcError> {
+    const store = createAgentOperationStore({
+      ccfs: ccfsDelivering(body),
+      timeZone: 'UTC',
+      logger: silentLogger,
+      ...(maxUncompressedBytes === undefined ? {} : { maxUncompressedBytes }),
+    });
+    const error = await store.rows('20261120_x.zip').then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    if (!(error instanceof CcError)) throw new Error(`expected a CcError, got ${String(error)}`);
+    return error;
+  }
+
+  it('reports a delivered file it cannot read as unreadable, not as a platform error', async () => {
+    const notAZip = await failureOf(() => Readable.from([Buffer.from('this is not a zip file at all\n')]));
+    const brokenCsv = await failureOf(() => zipOf([{ name: 'a_agentOprInfo.csv', data: `${ROW_A}\n"a2,dev,acc,101\n` }]));
+    const tooLarge = await failureOf(() => zipOf([{ name: 'a_agentOprInfo.csv', data: `${ROW_B}\n`.repeat(2000) }]), 10_000);
+    for (const error of [notAZip, brokenCsv, tooLarge]) {
+      expect(error.kind).toBe('unreadable_file');
+      expect(error.retryable).toBe(false);
+    }
   });
 });
