@@ -18,7 +18,7 @@ import { runGraphQLThroughput } from './graphql-throughput.js';
 import { runIndexGraphQL } from './index-graphql.js';
 import { runIndexIngest } from './index-ingest.js';
 import { runMixedLoad } from './mixed-load.js';
-import { setOursEntry } from './lib/subgraph.js';
+import { setOursEntry } from './lib/ours.js';
 import { describeMachine } from './lib/machine.js';
 import { machineLine, markdownTable, readmeSection, type BenchResults } from './report.js';
 import { runStreaming } from './streaming.js';
