@@ -14,7 +14,7 @@ import { CAN_LIMIT_RATE, DOWNLOAD_CLIENT, download, downloadInParallel, type Dow
 import { freePort } from '../test/support/ports.js';
 import { expectNoErrors, postGraphQL } from './lib/graphql-client.js';
 import { ensureNginx, NGINX_SETTINGS, startNginx, type RunningNginx } from './lib/nginx.js';
-import { cpuSecondsOfTree } from './lib/process-cpu.js';
+import { cpuSecondsOfTree, pinToCpu, unpin } from './lib/process-cpu.js';
 import { readProcessMemory, sampleRss } from './lib/process-memory.js';
 import { forkRpcChild, type RpcChild } from './lib/rpc.js';
 import { median, MIB } from './lib/stats.js';
@@ -37,6 +37,8 @@ export interface StreamingResult {
   rounds: number;
   client: string;
   nginxSettings: string | undefined;
+  /** Proxies (nginx, node-pipe, ours) on CPU 1; simulator, client and benchmark on CPU 0. */
+  pinned: boolean;
   single: Partial<Record<PathName, SinglePathFigures>>;
   concurrent: {
     downloads: number;
@@ -138,6 +140,15 @@ export async function runStreaming(options: {
       ...(nginx ? { nginx: nginx.url } : {}),
     };
     const servingPid: Record<PathName, number | undefined> = { direct: sim.pid, nginx: nginx?.pid, 'node-pipe': nodePipe.pid, ours: ours.pid };
+    // Two cores: each proxy under test gets core 1 to itself; the byte source (simulator) and the
+    // client (curl, a child of this process) share core 0. The proxy's own cost then decides whether it
+    // keeps up with the source, instead of the three trading time slices on both cores.
+    const pinned = [nginx?.pid, nodePipe.pid, ours.pid]
+      .filter((pid): pid is number => pid !== undefined)
+      .map((pid) => pinToCpu(pid, 1))
+      .concat(pinToCpu(sim.pid, 0), pinToCpu(process.pid, 0))
+      .every(Boolean);
+    options.log(pinned ? '  proxies pinned to CPU 1; simulator, client and benchmark to CPU 0' : '  (no CPU pinning on this machine)');
     const paths = PATHS.filter((p) => p === 'ours' || origins[p] !== undefined);
     /** The URL of each path for one recording: the same playVoice token everywhere. */
     const urlsFor = async (fileName: string): Promise<Record<PathName, string>> => {
@@ -221,6 +232,7 @@ export async function runStreaming(options: {
       rounds: options.rounds,
       client: DOWNLOAD_CLIENT,
       nginxSettings: nginx ? NGINX_SETTINGS : undefined,
+      pinned,
       single,
       concurrent: { downloads, payloadBytesEach: concurrentBytesEach, rounds: concurrentRounds, aggregateMiBps: aggregate, cpuSecondsPerGiB: aggregateCpu },
       throttled: { clientBytesPerSecond: NETWORK_RATE, payloadBytes: throttledBytes, mibPerSecond: throttled },
@@ -243,6 +255,7 @@ export async function runStreaming(options: {
       },
     };
   } finally {
+    unpin(process.pid);
     await nginx?.stop();
     await nodePipe?.stop();
     await ours?.stop();

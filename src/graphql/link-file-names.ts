@@ -13,12 +13,20 @@ function safe(name: string): string {
 
 /** The last segment of a CC path (`Y:/1/0/20180309/108/2022318.V3` → `2022318.V3`). */
 export function baseNameOf(path: string): string {
-  const segments = path.split(/[/\\]/).filter((segment) => segment !== '');
-  return safe(segments[segments.length - 1] ?? path);
+  let end = path.length;
+  while (end > 0 && (path[end - 1] === '/' || path[end - 1] === '\\')) end -= 1;
+  const start = Math.max(path.lastIndexOf('/', end - 1), path.lastIndexOf('\\', end - 1)) + 1;
+  // No segment at all (empty, or only separators): the whole string, made safe.
+  return safe(end === 0 ? path : path.slice(start, end));
 }
 
-export function callRecordingsFileName(callId: string): string {
-  return `${safe(callId)}.wav`;
+/**
+ * downloadRecord by callId sends one .wav for a call with one recording and a .zip for several.
+ * `indexedRecordings` is how many the ingested index holds for the call: with 2 or more the name says
+ * .zip; with 1, or when the index does not know the call (0 or undefined), .wav.
+ */
+export function callRecordingsFileName(callId: string, indexedRecordings?: number): string {
+  return `${safe(callId)}.${indexedRecordings !== undefined && indexedRecordings > 1 ? 'zip' : 'wav'}`;
 }
 
 export function gatewayRecordingFileName(callId: string): string {

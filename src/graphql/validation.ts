@@ -24,6 +24,8 @@ export const INPUT_LIMITS = {
   /** Agent ids are 101–999999; agentId filters of the CC-FS are String(1-20). */
   workNo: 20,
   agentId: 20,
+  /** caller_no / callee_no filters: the CDR's caller_no is String(1-26); leave room. */
+  phoneNumber: 32,
   /** Our own cursors are short. */
   cursor: 64,
   /** File names per `recordings` query. */
@@ -36,7 +38,7 @@ export const PAGE_SIZE = { default: 100, min: 1, max: 1000 } as const;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
 function hasDotDotSegment(value: string): boolean {
-  return value.split(/[/\\]/).some((segment) => segment === '..');
+  return value.includes('..') && value.split(/[/\\]/).some((segment) => segment === '..');
 }
 
 /** The common rule for every name and id: 1..max characters, no control character, no `..` segment. */
@@ -93,6 +95,10 @@ export function optionalWorkNo(value: string | null | undefined): string | undef
 
 export function optionalAgentId(value: string | null | undefined): string | undefined {
   return optionalName(value, 'agentId', INPUT_LIMITS.agentId);
+}
+
+export function optionalPhoneNumber(value: string | null | undefined, argumentName: string): string | undefined {
+  return optionalName(value, argumentName, INPUT_LIMITS.phoneNumber);
 }
 
 /** `yyyyMMdd_{responseId}.zip` with a real calendar date. */

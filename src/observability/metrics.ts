@@ -55,6 +55,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
       registers,
     }),
+    dbReadQueries: new Counter({
+      name: 'db_read_queries_total',
+      help: 'SQL statements sent by the read side (GraphQL) to the recording-index database',
+      registers,
+    }),
+    dbReadDuration: new Histogram({
+      name: 'db_read_duration_seconds',
+      help: 'Reads of the recording-index database, by query and outcome (ok, error)',
+      labelNames: ['query', 'outcome'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
     indexWindowsAsked: new Counter({
       name: 'recording_index_windows_asked_total',
       help: 'queryBillData calls for recording-index windows, by result (ok, or the CC error kind)',

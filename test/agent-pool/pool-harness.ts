@@ -4,6 +4,7 @@
  * simulator's gateway media fetched directly with an agent outside the pool. Replicas as `npm
  * start` runs them come from test/support/subgraph-process.ts with poolEnv.
  */
+import { openMigratedDatabase } from '../support/migrated-database.js';
 import { loadConfig, type Config, type Env } from '../../src/config.js';
 import { createCcClients, type CcClients } from '../../src/cc/index.js';
 import { createPooledGateway, openLeaseStore, type PooledGatewayWiring } from '../../src/agent-pool/index.js';
@@ -57,6 +58,8 @@ export async function startPooledReplica(name: string, env: Env): Promise<Pooled
   // As main.ts: the recording-index database when it is PostgreSQL (migrated), else Redis.
   const database = config.database.url === undefined ? undefined : openDatabase(config.database, { maxConnections: 2 });
   if (database) await migrateToLatest(database);
+  // The server's read side needs a recording-index database either way; a temp SQLite one without PostgreSQL.
+  const readSide = database === undefined ? await openMigratedDatabase() : undefined;
   const store = openLeaseStore(config, database)!;
   const pooled = createPooledGateway(config, config.gateway!, {
     store,
@@ -72,6 +75,7 @@ export async function startPooledReplica(name: string, env: Env): Promise<Pooled
     logger: silentLogger,
     metrics,
     agentPool: { status: () => pooled.status(), relayRoute: pooled.relayRoute },
+    database: database ?? readSide!.handle,
   });
   await pooled.start(server.url);
   let stopped: Promise<void> | undefined;
@@ -89,6 +93,7 @@ export async function startPooledReplica(name: string, env: Env): Promise<Pooled
         await pooled.close();
         await clients.close();
         await database?.close();
+        await readSide?.close();
       })()),
   };
 }

@@ -14,6 +14,7 @@ import { MIN_REMAINING_SECONDS } from '../../src/data/playback-grants/token-cach
 import { createMetrics } from '../../src/observability/metrics.js';
 import { silentLogger } from '../../src/observability/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
+import { openMigratedDatabase } from '../support/migrated-database.js';
 import { simulatorConfig } from '../support/env.js';
 import { postGraphQL } from '../support/graphql-client.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
@@ -33,7 +34,8 @@ async function startReplica(config: Config, redisUrl: string): Promise<Replica> 
   const clients = createCcClients(config, { logger: silentLogger, metrics, tuning: TEST_TUNING });
   const cache = createRedisTokenCache({ url: redisUrl, namespace: tokenCacheNamespace(config.ccfs!), logger: silentLogger });
   await cache.ready();
-  const server = await startServer({ config, ccfs: clients.ccfs, gateway: clients.gateway, logger: silentLogger, metrics, tokenCache: cache });
+  const database = await openMigratedDatabase();
+  const server = await startServer({ config, ccfs: clients.ccfs, gateway: clients.gateway, logger: silentLogger, metrics, tokenCache: cache, database: database.handle });
   return {
     server,
     clients,
@@ -48,6 +50,7 @@ async function startReplica(config: Config, redisUrl: string): Promise<Replica> 
       await server.close(0);
       await clients.close();
       await cache.close();
+      await database.close();
     },
   };
 }

@@ -70,7 +70,7 @@ describe.each(DATABASE_KINDS)('database on %s', (kind) => {
   it('migrates once; a second run applies nothing', async () => {
     const handle = openDatabase(await databases.fresh(kind));
     try {
-      expect((await migrateToLatest(handle)).applied).toEqual(['0001-recording-index', '0002-agent-lease']);
+      expect((await migrateToLatest(handle)).applied).toEqual(Object.keys(await migrationProvider.getMigrations()).sort());
       expect((await migrateToLatest(handle)).applied).toEqual([]);
       expect(await countRecordings(handle.db)).toBe(0);
     } finally {
@@ -175,7 +175,7 @@ describe.each(DATABASE_KINDS)('database on %s', (kind) => {
       expect(plans.byCallIds).toContain(pkIndex);
       expect(plans.byFileNames).toContain('recording_by_file');
       expect(plans.searchPage).toContain('recording_by_begin');
-      expect(plans.searchByAgent).toContain('recording_by_agent_begin');
+      expect(plans.searchByAgent).toMatch(/recording_by_agent_(begin|keyset)/);
       expect(plans.agentOperationIndexes).toContain('export_file_by_kind_day');
     } finally {
       await handle.close();
@@ -189,7 +189,8 @@ describe('database on postgres, several replicas', () => {
     const [a, b] = [openDatabase(config), openDatabase(config)];
     try {
       const outcomes = await Promise.all([migrateToLatest(a), migrateToLatest(b)]);
-      expect(outcomes.map((o) => o.applied.length).sort()).toEqual([0, Object.keys(await migrationProvider.getMigrations()).length]);
+      const all = Object.keys(await migrationProvider.getMigrations()).length;
+      expect(outcomes.map((o) => o.applied.length).sort()).toEqual([0, all]);
       expect(await countRecordings(b.db)).toBe(0);
     } finally {
       await Promise.all([a.close(), b.close()]);

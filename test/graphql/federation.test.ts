@@ -28,13 +28,13 @@ beforeAll(async () => {
   calls = [
     {
       callId: s.singleRecordingCallId,
-      recordings: [{ fileName: s.recordings[0] as string }, { fileName: (s.recordings[1] as string).replace(/\//g, '\\') }],
+      reviewedRecordings: [{ fileName: s.recordings[0] as string }, { fileName: (s.recordings[1] as string).replace(/\//g, '\\') }],
       videos: [s.conference],
       operationIndex: { fileName: s.agentOperationIndexes[0] as string },
     },
     {
       callId: s.multiRecordingCallId,
-      recordings: [...s.multiRecordingFileNames.map((fileName) => ({ fileName })), { fileName: 'Y:/1/0/20261120/101/9999999.V3' }],
+      reviewedRecordings: [...s.multiRecordingFileNames.map((fileName) => ({ fileName })), { fileName: 'Y:/1/0/20261120/101/9999999.V3' }],
       videos: [],
       operationIndex: null,
     },
@@ -69,7 +69,7 @@ describe('supergraph', () => {
         callId: string;
         recordingsDownload: { fileName: string; url: string } | null;
         gatewayRecording: { fileName: string } | null;
-        recordings: Array<{ fileName: string; playback: { token: string; url: string } | null; download: { fileName: string } | null }>;
+        reviewedRecordings: Array<{ fileName: string; playback: { token: string; url: string } | null; download: { fileName: string } | null }>;
         videos: Array<{ conferenceId: string; download: { fileName: string } | null }>;
         operationIndex: { date: string; operations: { totalCount: number; nodes: Array<{ agentId: string; opTypeName: string | null }> } } | null;
       }>;
@@ -80,7 +80,7 @@ describe('supergraph', () => {
         callId
         recordingsDownload { fileName url }
         gatewayRecording { fileName }
-        recordings { fileName playback { token url } download { fileName } }
+        reviewedRecordings { fileName playback { token url } download { fileName } }
         videos { conferenceId download(quality: SD) { fileName } }
         operationIndex { date operations(first: 3) { totalCount nodes { agentId opTypeName } } }
       }
@@ -92,15 +92,15 @@ describe('supergraph', () => {
     expect(single?.recordingsDownload?.fileName).toBe(`${s.singleRecordingCallId}.wav`);
     expect(single?.recordingsDownload?.url.startsWith(h.config.publicBaseUrl)).toBe(true);
     expect(single?.gatewayRecording?.fileName).toBe(`${s.singleRecordingCallId}.wav`);
-    expect(single?.recordings.map((r) => r.fileName)).toEqual(calls[0]?.recordings.map((r) => r.fileName));
-    expect(single?.recordings.every((r) => r.playback !== null && r.download !== null)).toBe(true);
+    expect(single?.reviewedRecordings.map((r) => r.fileName)).toEqual(calls[0]?.reviewedRecordings.map((r) => r.fileName));
+    expect(single?.reviewedRecordings.every((r) => r.playback !== null && r.download !== null)).toBe(true);
     expect(single?.videos[0]?.download?.fileName).toBe(`${s.conference.conferenceId}-${s.conference.recordId}-sd.mp4`);
     expect(single?.operationIndex?.operations.totalCount).toBeGreaterThan(0);
     expect(single?.operationIndex?.operations.nodes).toHaveLength(3);
 
-    expect(multi?.recordings).toHaveLength(s.multiRecordingFileNames.length + 1);
-    expect(multi?.recordings.slice(0, -1).every((r) => r.playback !== null)).toBe(true);
-    expect(multi?.recordings.at(-1)).toMatchObject({ playback: null, download: null });
+    expect(multi?.reviewedRecordings).toHaveLength(s.multiRecordingFileNames.length + 1);
+    expect(multi?.reviewedRecordings.slice(0, -1).every((r) => r.playback !== null)).toBe(true);
+    expect(multi?.reviewedRecordings.at(-1)).toMatchObject({ playback: null, download: null });
     expect(multi?.operationIndex).toBeNull();
 
     // The unknown file fails alone, with the subgraph's codes passed through the gateway.
@@ -108,10 +108,10 @@ describe('supergraph', () => {
     for (const error of result.errors ?? []) {
       expect(error.extensions?.code).toBe('CC_FILE_NOT_FOUND');
       expect(error.extensions?.ccResultCode).toBe('0300011');
-      expect(error.path?.slice(0, 3)).toEqual(['calls', 1, 'recordings']);
+      expect(error.path?.slice(0, 3)).toEqual(['calls', 1, 'reviewedRecordings']);
     }
     // One requestPlayVoice per distinct file across the whole entity batch.
-    const distinct = new Set([...(calls[0]?.recordings ?? []), ...(calls[1]?.recordings ?? [])].map((r) => r.fileName.replace(/\\/g, '/')));
+    const distinct = new Set([...(calls[0]?.reviewedRecordings ?? []), ...(calls[1]?.reviewedRecordings ?? [])].map((r) => r.fileName.replace(/\\/g, '/')));
     expect(h.sim.counters.calls.requestPlayVoice).toBe(distinct.size);
   });
 });

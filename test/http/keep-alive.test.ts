@@ -10,6 +10,7 @@
  * HTTP_KEEP_ALIVE_TIMEOUT_SECONDS above it, the same client reusing the same idle connection is
  * answered.
  */
+import { openMigratedDatabase } from '../support/migrated-database.js';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/config.js';
@@ -32,7 +33,9 @@ async function startWithKeepAlive(seconds: string): Promise<RunningServer> {
     NODE_ENV: 'test',
     HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: seconds,
   });
-  return startServer({ config, ccfs: noCcfs, gateway: undefined, logger: silentLogger, metrics: createMetrics() });
+  const database = await openMigratedDatabase();
+  const server = await startServer({ config, ccfs: noCcfs, gateway: undefined, logger: silentLogger, metrics: createMetrics(), database: database.handle });
+  return { ...server, close: async (graceMs) => server.close(graceMs).finally(() => database.close()) };
 }
 
 type Outcome = 'answered' | 'lost';

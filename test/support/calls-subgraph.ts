@@ -16,7 +16,7 @@ export const CALLS_SUBGRAPH_SDL: DocumentNode = parse(
 
 export interface CompanionCall {
   callId: string;
-  recordings: Array<{ fileName: string }>;
+  reviewedRecordings: Array<{ fileName: string }>;
   videos: Array<{ conferenceId: string; recordId: string }>;
   operationIndex: { fileName: string } | null;
 }

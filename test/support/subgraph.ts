@@ -2,7 +2,7 @@
  * The subgraph as main.ts wires it (simulator → CC clients → src/server.ts: GraphQL + media route),
  * in this process on 127.0.0.1, queried over real HTTP.
  */
-import { loadConfig, type Config, type Env } from '../../src/config.js';
+import { loadConfig, type Config, type DatabaseConfig, type Env } from '../../src/config.js';
 import { createCcClients, type CcClients, type CcDeps } from '../../src/cc/index.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { TokenCache } from '../../src/data/playback-grants/token-cache.js';
@@ -14,6 +14,7 @@ import { capturingLogger, type LogCapture } from './logs.js';
 import { deadUrl } from './ports.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator.js';
 import { TEST_TUNING } from './tuning.js';
+import { openMigratedDatabase, type MigratedDatabase } from './migrated-database.js';
 
 export interface SubgraphOptions {
   /** A simulator the caller owns (not closed by close()); otherwise one is started with `simulator`. */
@@ -36,6 +37,8 @@ export interface SubgraphOptions {
    * readiness, as in production, not here). Default 'none'.
    */
   session?: 'none' | 'wired' | 'started';
+  /** The recording-index database (e.g. from testDatabases()); default a fresh SQLite file in a temp directory. */
+  database?: DatabaseConfig;
 }
 
 /** As main.ts runs it: the agent session wired and signed in, debug log lines captured. */
@@ -48,6 +51,8 @@ export interface Subgraph {
   server: RunningServer;
   metrics: Metrics;
   logger: Logger;
+  /** The migrated recording-index database the server reads. */
+  database: MigratedDatabase;
   /** The captured log lines (empty unless `logLevel` was given). */
   logs: LogCapture;
   /** POSTs a query to /graphql. */
@@ -69,7 +74,9 @@ export async function startSubgraph(options: SubgraphOptions = {}): Promise<Subg
   const clients = createCcClients(config, { metrics, logger, tuning: options.tuning ?? TEST_TUNING });
   const session = options.session ?? 'none';
   if (session === 'started') await clients.session?.start().catch(() => undefined);
+  const database = await openMigratedDatabase(options.database);
   const server = await startServer({
+    database: database.handle,
     config,
     ccfs: clients.ccfs,
     gateway: clients.gateway,
@@ -86,11 +93,13 @@ export async function startSubgraph(options: SubgraphOptions = {}): Promise<Subg
     metrics,
     logger,
     logs,
+    database,
     query: (query, variables, headers) => postGraphQL(server.graphqlUrl, query, variables, headers),
     async close(graceMs = 0) {
       await server.close(graceMs);
       await clients.close();
       if (!options.sim) await sim.close();
+      await database.close();
     },
   };
 }

@@ -66,14 +66,36 @@ export function parseCcLocalTime(value: string | undefined, timeZone: string): D
   const millis = match[7] === undefined ? 0 : Number(match[7].padEnd(3, '0'));
   if (!isValidCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return null;
   const wallAsUtc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  return new Date(wallAsUtc - offsetForWallMinute(Math.floor(wallAsUtc / MINUTE_MS) * MINUTE_MS, timeZone));
+  return new Date(wallAsUtc - offsetForWallTime(wallAsUtc, timeZone));
 }
 
-// Zone transitions fall on whole minutes, so one resolution serves every time in the same wall
-// minute; a CSV of a few days has a few thousand distinct minutes.
+// Resolving a wall time costs several Intl calls, far more than the rest of a CSV row. Almost every
+// day of a zone has one offset from its first minute to its last: one resolution serves the whole
+// day, so a month-long index costs a few dozen. A day whose first and last minutes differ holds a
+// transition: its times are resolved per wall minute (transitions fall on whole minutes).
 const MINUTE_MS = 60_000;
 const MAX_MEMO_ENTRIES = 50_000;
+const TRANSITION_DAY = Symbol('transition day');
+const dayMemo = new Map<string, Map<number, number | typeof TRANSITION_DAY>>();
 const offsetMemo = new Map<string, Map<number, number>>();
+
+function offsetForWallTime(wallAsUtcMs: number, timeZone: string): number {
+  let days = dayMemo.get(timeZone);
+  if (!days) {
+    days = new Map();
+    dayMemo.set(timeZone, days);
+  }
+  const dayStart = Math.floor(wallAsUtcMs / DAY_MS) * DAY_MS;
+  let offset = days.get(dayStart);
+  if (offset === undefined) {
+    const lastMinute = dayStart + DAY_MS - MINUTE_MS;
+    const first = offsetForWallMinute(dayStart, timeZone);
+    offset = first === offsetForWallMinute(lastMinute, timeZone) ? first : TRANSITION_DAY;
+    if (days.size >= MAX_MEMO_ENTRIES) days.clear();
+    days.set(dayStart, offset);
+  }
+  return offset === TRANSITION_DAY ? offsetForWallMinute(Math.floor(wallAsUtcMs / MINUTE_MS) * MINUTE_MS, timeZone) : offset;
+}
 
 function offsetForWallMinute(wallMinuteMs: number, timeZone: string): number {
   let memo = offsetMemo.get(timeZone);

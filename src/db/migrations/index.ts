@@ -4,11 +4,13 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as recordingIndex from './0001-recording-index.js';
-import * as agentLease from './0002-agent-lease.js';
+import * as recordingSearchIndexes from './0002-recording-search-indexes.js';
+import * as agentLease from './0003-agent-lease.js';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-recording-index': recordingIndex,
-  '0002-agent-lease': agentLease,
+  '0002-recording-search-indexes': recordingSearchIndexes,
+  '0003-agent-lease': agentLease,
 };
 
 export const migrationProvider: MigrationProvider = {

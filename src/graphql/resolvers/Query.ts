@@ -1,5 +1,11 @@
-/** Root fields: each validates its arguments and returns an entity's key; fields fetch lazily. */
+/**
+ * Root fields: each validates its arguments and returns an entity's key (fields fetch lazily), or, for
+ * the recording index, reads it (searchRecordings, recordingIndexCoverage, agentOperationIndexes).
+ */
 import type { QueryResolvers } from '../../generated/resolvers-types.js';
+import { agentOperationIndexes } from './agentOperationIndexRequests.js';
+import { recordingIndexCoverage } from './RecordingIndexCoverage.js';
+import { searchRecordings } from './searchRecordings.js';
 import {
   requireCallId,
   requireConferenceId,
@@ -18,4 +24,7 @@ export const Query: QueryResolvers = {
     recordId: requireRecordId(recordId),
   }),
   agentOperationIndex: (_parent, { fileName }) => requireIndexFileName(fileName),
+  searchRecordings,
+  recordingIndexCoverage,
+  agentOperationIndexes,
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseCcLocalTime, zoneOffsetMs } from '../../../src/cc/files/cc-local-time.js';
+import { parseCcLocalTime, wallClockToInstant, zoneOffsetMs } from '../../../src/cc/files/cc-local-time.js';
 
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
 
@@ -79,6 +79,27 @@ describe('parseCcLocalTime', () => {
       expect(delta === 0 || delta === 3600 * 1000).toBe(true);
     }
   });
+});
+
+describe('parseCcLocalTime memo (one offset per day, per minute on transition days)', () => {
+  const text = (wallMs: number) => new Date(wallMs).toISOString().slice(0, 19).replace('T', ' ');
+  const DAY = 24 * 3600 * 1000;
+
+  it.each(['America/New_York', 'Australia/Sydney', 'Australia/Lord_Howe', 'America/Santiago', 'Asia/Shanghai'])(
+    'agrees with the unmemoized resolution at every 37th minute of every day of 2026 in %s',
+    (zone) => {
+      const start = Date.UTC(2026, 0, 1);
+      for (let day = start; day < start + 365 * DAY; day += DAY) {
+        // Late in the day first: the memo must not depend on which time of a day came first.
+        for (let minute = 1439; minute >= 0; minute -= 37) {
+          const wall = day + minute * 60_000 + 42_000;
+          const wallMinute = day + minute * 60_000;
+          const expected = wall - (wallMinute - wallClockToInstant(wallMinute, zone));
+          expect(parseCcLocalTime(text(wall), zone)?.getTime()).toBe(expected);
+        }
+      }
+    },
+  );
 });
 
 describe('zoneOffsetMs', () => {
