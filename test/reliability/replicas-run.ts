@@ -90,15 +90,14 @@ interface Takeover {
 
 /** SIGTERM to a replica holding an agent; who takes the agent over and when; then start it again. */
 async function stopAndRestartAHolder(stack: ReplicaStack): Promise<Takeover> {
-  const statuses = await Promise.all(stack.replicas.map((replica) => replica.status()));
-  const index = statuses.findIndex((status) => status?.heldAgentId !== null && status?.session === 'signed_in');
-  if (index < 0) throw new Error('no replica holds a signed-in agent');
-  const victim = stack.replicas[index]!;
-  const agentId = statuses[index]!.heldAgentId!;
-  // Watched in the lease table (not through /readyz, whose own latency under load would count):
-  // another holder, whose session is signed in.
+  // Chosen and watched in the lease table (not through /readyz, whose own latency under load
+  // would count): a replica whose agent session is signed in; then another holder, signed in too.
   const leases = new pg.Client({ connectionString: stack.databaseUrl });
   await leases.connect();
+  const held = (await leases.query<{ agent_id: string; relay_url: string }>('select agent_id, relay_url from agent_lease where ready = 1 order by agent_id')).rows;
+  const victim = stack.replicas.find((replica) => held.some((lease) => lease.relay_url === replica.url));
+  if (victim === undefined) throw new Error('no replica holds a signed-in agent');
+  const agentId = held.find((lease) => lease.relay_url === victim.url)!.agent_id;
   const leaseOf = async () =>
     (await leases.query<{ holder_id: string; relay_url: string; ready: number }>('select holder_id, relay_url, ready from agent_lease where agent_id = $1', [agentId])).rows[0];
   const before = await leaseOf();

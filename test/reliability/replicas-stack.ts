@@ -87,7 +87,7 @@ export async function startReplicaStack(options: { simulator?: { pollWaitMs?: nu
       logLines: [],
       async status() {
         try {
-          const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+          const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(10_000) });
           const body = (await response.json()) as { agentPool?: { heldAgentId: string | null; session: string; free: number } };
           return {
             ready: response.status === 200,
