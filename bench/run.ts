@@ -9,6 +9,7 @@
  *                                      the sections not run keep their figures from results.json
  *   npm run bench -- --index-rows=N    rows of the recording index (default 1,000,000)
  *   npm run bench -- --cpu-prof        also write V8 CPU profiles of our process to bench/tmp/profiles
+ *   npm run bench -- --ours-entry=/copy/of/src/main.ts   measure another tree as "ours" (before/after)
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,6 +17,8 @@ import { runBatching } from './batching.js';
 import { runGraphQLThroughput } from './graphql-throughput.js';
 import { runIndexGraphQL } from './index-graphql.js';
 import { runIndexIngest } from './index-ingest.js';
+import { runMixedLoad } from './mixed-load.js';
+import { setOursEntry } from './lib/ours.js';
 import { describeMachine } from './lib/machine.js';
 import { machineLine, markdownTable, readmeSection, type BenchResults } from './report.js';
 import { runStreaming } from './streaming.js';
@@ -26,11 +29,13 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'index-rows': { type: 'string' },
+    'ours-entry': { type: 'string' },
   },
 });
+if (values['ours-entry'] !== undefined) setOursEntry(values['ours-entry']);
 
 const quick = values.quick ?? false;
-const only = new Set((values.only ?? 'batching,graphql,streaming,index').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? 'batching,graphql,streaming,mixed,index').split(',').map((s) => s.trim()));
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -91,12 +96,17 @@ if (only.has('index')) {
   }
 }
 
+if (only.has('mixed')) {
+  log('\n6. mixed load: 100 GraphQL connections and 10 downloaders of a 3 MB recording, each half alone and both at once');
+  results.mixed = await runMixedLoad({ phaseSeconds: quick ? 8 : 20, log, ...(oursExecArgv ? { oursExecArgv } : {}) });
+}
+
 results.durationSeconds = (performance.now() - started) / 1000;
 const benchDir = new URL('./', import.meta.url);
 // A partial run (--only) keeps the other sections of the last results.
 if (values.only !== undefined && existsSync(new URL('results.json', benchDir))) {
   const previous = JSON.parse(readFileSync(new URL('results.json', benchDir), 'utf8')) as BenchResults;
-  for (const key of ['batching', 'graphql', 'streaming', 'indexIngest', 'indexGraphQL'] as const) {
+  for (const key of ['batching', 'graphql', 'streaming', 'mixed', 'indexIngest', 'indexGraphQL'] as const) {
     if (results[key] === undefined && previous[key] !== undefined) Object.assign(results, { [key]: previous[key] });
   }
 }

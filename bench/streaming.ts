@@ -18,7 +18,8 @@ import { cpuSecondsOfTree, pinToCpu, unpin } from './lib/process-cpu.js';
 import { readProcessMemory, sampleRss } from './lib/process-memory.js';
 import { forkRpcChild, type RpcChild } from './lib/rpc.js';
 import { median, MIB } from './lib/stats.js';
-import { spawnSubgraph, type SubgraphProcess } from '../test/support/subgraph-process.js';
+import type { SubgraphProcess } from '../test/support/subgraph-process.js';
+import { spawnOurs } from './lib/ours.js';
 import type { SimulatorChildInfo } from './servers/simulator-child.js';
 
 export const PATHS = ['direct', 'nginx', 'node-pipe', 'ours'] as const;
@@ -128,7 +129,7 @@ export async function runStreaming(options: {
     await sim.call('addFile', FILE, { size: payloadBytes, kind: 'bytes' });
     await sim.call('addFile', CONCURRENT_FILE, { size: concurrentBytesEach, kind: 'bytes' });
     await sim.call('addFile', THROTTLED_FILE, { size: throttledBytes, kind: 'bytes' });
-    ours = await spawnSubgraph(sim.info, { inheritEnv: true, ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}) });
+    ours = await spawnOurs(sim.info, { ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}) });
     if (nginxBinary) nginx = await startNginx(nginxBinary, sim.info.port, await freePort());
     nodePipe = await forkRpcChild<{ url: string }>(new URL('./servers/node-proxy-child.ts', import.meta.url), {
       env: { UPSTREAM_ORIGIN: simOrigin },

@@ -16,6 +16,7 @@ import type { RequestContext } from '../observability/request-context.js';
 import type { RequestTracking } from './request-id.js';
 import { jsonBody, type BodiedRequest } from './json-body.js';
 import { answerHttpError, checkQuerySize, sendGraphQLError } from './request-limits.js';
+import { createTurnQueue } from './turn-queue.js';
 import { ROUTER_ONLY_MESSAGE, ROUTER_SECRET_HEADER, routerSecretCheck } from './router-secret.js';
 
 export interface GraphQLEndpointOptions<TContext extends BaseContext> {
@@ -45,6 +46,8 @@ export function createGraphQLEndpoint<TContext extends BaseContext>(
   const fromRouter = options.routerSecret === undefined ? undefined : routerSecretCheck(options.routerSecret);
   const corsHandler = cors({ origin: options.corsOrigins, credentials: true });
   const readBody = jsonBody(options.maxBodyBytes);
+  // Executions take turns with the I/O of everything else (downloads above all): turn-queue.ts.
+  const inTurn = createTurnQueue();
 
   const fail = (res: ServerResponse, request: RequestContext) => (error: unknown) => answerHttpError(logger, error, res, request.requestId);
 
@@ -78,7 +81,11 @@ export function createGraphQLEndpoint<TContext extends BaseContext>(
     }
     readBody(req, res, (error) => {
       if (error !== undefined) fail(res, request)(error);
-      else execute(req, res, request).catch(fail(res, request));
+      else
+        inTurn(() => {
+          // A client that left while its request waited is not answered.
+          if (!res.destroyed) execute(req, res, request).catch(fail(res, request));
+        });
     });
   }
 
