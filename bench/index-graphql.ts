@@ -1,5 +1,5 @@
 /**
- * Benchmark 5, GraphQL on the ingested 1,000,000-row index: requests per second of
+ * Benchmark 6, GraphQL on the ingested 1,000,000-row index: requests per second of
  *   search:   searchRecordings, one agent, one day, first 100 (with totalCount), and
  *   entities: `_entities` of 20 Calls with their recordings (what a router sends),
  * answered by the subgraph reading SQLite, reading PostgreSQL, and reading the same answers from

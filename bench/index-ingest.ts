@@ -1,5 +1,5 @@
 /**
- * Benchmark 4, recording-index ingestion: one zip of N rows (made by the benchmark) ingested by the
+ * Benchmark 5, recording-index ingestion: one zip of N rows (made by the benchmark) ingested by the
  * subgraph's own ingestion (ingestRecordingIndexFile, in a process of its own) into SQLite and into
  * PostgreSQL, against PostgreSQL's own COPY FROM of the same CSV (psql \copy) into a table of the
  * same shape: the same primary key and the same five secondary indexes on the matching columns.
@@ -69,7 +69,7 @@ export interface IndexIngestResult {
   postgresMissing?: string;
 }
 
-/** What the GraphQL benchmark reads: the last round's databases (the caller removes them). */
+/** What the GraphQL benchmark (6) reads: the last round's databases (the caller removes them). */
 export interface IngestedIndexes {
   dataset: Dataset;
   sqliteDir: string;

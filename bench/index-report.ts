@@ -1,4 +1,4 @@
-/** Table rows and notes of the recording-index benchmarks (4. ingestion, 5. GraphQL on the index). */
+/** Table rows and notes of the recording-index benchmarks (5. ingestion, 6. GraphQL on the index). */
 import type { IndexGraphQLResult } from './index-graphql.js';
 import type { IndexIngestResult } from './index-ingest.js';
 
@@ -18,7 +18,7 @@ const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'n/a' :
 const mib = (bytes: number | undefined): string => (bytes === undefined ? 'n/a' : (bytes / 2 ** 20).toFixed(0));
 
 export function indexIngestRows(r: IndexIngestResult): IndexRow[] {
-  const name = `4. ingest a ${r.rows.toLocaleString('en-US')}-row recording index (${r.rounds} rounds)`;
+  const name = `5. ingest a ${r.rows.toLocaleString('en-US')}-row recording index (${r.rounds} rounds)`;
   const copy = r.copy?.rowsPerSecond;
   const growth = Math.max(r.sqlite.rssGrowthMaxBytes ?? 0, r.postgres?.rssGrowthMaxBytes ?? 0);
   return [
@@ -45,7 +45,7 @@ export function indexIngestRows(r: IndexIngestResult): IndexRow[] {
 }
 
 export function indexGraphQLRows(g: IndexGraphQLResult): IndexRow[] {
-  const name = `5. GraphQL on the ${g.rows.toLocaleString('en-US')}-row index (${g.connections} connections, ${g.rounds}×${g.durationSeconds} s)`;
+  const name = `6. GraphQL on the ${g.rows.toLocaleString('en-US')}-row index (${g.connections} connections, ${g.rounds}×${g.durationSeconds} s)`;
   const rows: IndexRow[] = [];
   const labels = {
     search: `searchRecordings, one agent, one day, first 100 (${g.answerSizes.search} nodes + totalCount)`,

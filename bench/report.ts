@@ -3,6 +3,7 @@ import type { MachineInfo } from './lib/machine.js';
 import { MIB } from './lib/stats.js';
 import type { BatchingResult } from './batching.js';
 import type { GraphQLThroughputResult } from './graphql-throughput.js';
+import type { MixedLoadResult } from './mixed-load.js';
 import type { StreamingResult } from './streaming.js';
 import type { IndexGraphQLResult } from './index-graphql.js';
 import type { IndexIngestResult } from './index-ingest.js';
@@ -20,12 +21,13 @@ export interface BenchResults {
   indexIngest?: IndexIngestResult;
   /** 5. GraphQL on the ingested index. */
   indexGraphQL?: IndexGraphQLResult;
+  mixed?: MixedLoadResult;
   /** Sections a partial run (--only) kept from earlier runs: when and where each was measured. */
   kept?: Partial<Record<BenchSection, RunOrigin>>;
 }
 
-export type BenchSection = 'batching' | 'graphql' | 'streaming' | 'indexIngest' | 'indexGraphQL';
-export const BENCH_SECTIONS: readonly BenchSection[] = ['batching', 'graphql', 'streaming', 'indexIngest', 'indexGraphQL'];
+export type BenchSection = 'batching' | 'graphql' | 'streaming' | 'mixed' | 'indexIngest' | 'indexGraphQL';
+export const BENCH_SECTIONS: readonly BenchSection[] = ['batching', 'graphql', 'streaming', 'mixed', 'indexIngest', 'indexGraphQL'];
 
 export interface RunOrigin {
   startedAt: string;
@@ -110,17 +112,17 @@ function graphqlRows(g: GraphQLThroughputResult): Row[] {
       ours: fmt(g.ours.requestsPerSecond),
       baseline: fmt(g.baseline.requestsPerSecond),
       ratio: x(g.ratio),
-      target: '≥ 0.85×',
-      met: verdict(g.ratio >= 0.85),
+      target: '≥ 0.90×',
+      met: verdict(g.ratio >= 0.9),
     },
     {
       benchmark: name,
-      measure: 'requests/s vs the same static resolvers on express 5 (framework cost split out)',
-      ours: fmt(g.ours.requestsPerSecond),
-      baseline: fmt(g.expressBaseline.requestsPerSecond),
-      ratio: x(g.ratioToExpress),
-      target: '',
-      met: '',
+      measure: 'latency p99 ms',
+      ours: fmt(g.ours.p99Ms, 1),
+      baseline: fmt(g.baseline.p99Ms, 1),
+      ratio: x(g.p99Ratio),
+      target: '≤ 1.50×',
+      met: verdict(g.p99Ratio <= 1.5),
     },
     {
       benchmark: name,
@@ -133,10 +135,28 @@ function graphqlRows(g: GraphQLThroughputResult): Row[] {
     },
     {
       benchmark: name,
-      measure: 'latency p99 ms',
-      ours: fmt(g.ours.p99Ms, 1),
-      baseline: fmt(g.baseline.p99Ms, 1),
-      ratio: x(g.ours.p99Ms / g.baseline.p99Ms),
+      measure: 'server CPU ms per request',
+      ours: fmt(g.ours.cpuMsPerRequest, 2),
+      baseline: fmt(g.baseline.cpuMsPerRequest, 2),
+      ratio: x(g.cpuRatio),
+      target: '',
+      met: '',
+    },
+    {
+      benchmark: name,
+      measure: 'requests/s with MEDIA_LINK_REUSE=false (40 seals per request); CPU ms per request',
+      ours: `${fmt(g.oursFreshLinks.requestsPerSecond)}; ${fmt(g.oursFreshLinks.cpuMsPerRequest, 2)}`,
+      baseline: `${fmt(g.baseline.requestsPerSecond)}; ${fmt(g.baseline.cpuMsPerRequest, 2)}`,
+      ratio: `${x(g.freshLinksRatio)}; ${x(g.freshLinksCpuRatio)}`,
+      target: '',
+      met: '',
+    },
+    {
+      benchmark: name,
+      measure: 'requests/s vs the same static resolvers on express 5 (framework cost split out)',
+      ours: fmt(g.ours.requestsPerSecond),
+      baseline: fmt(g.expressBaseline.requestsPerSecond),
+      ratio: x(g.ratioToExpress),
       target: '',
       met: '',
     },
@@ -210,6 +230,57 @@ function streamingRows(s: StreamingResult): Row[] {
   ];
 }
 
+function mixedRows(m: MixedLoadResult): Row[] {
+  const name = `4. mixed: ${m.graphqlConnections} GraphQL connections + ${m.downloaders} downloaders of ${(m.fileBytes / 1e6).toFixed(0)} MB (${m.phaseSeconds} s each)`;
+  return [
+    {
+      benchmark: name,
+      measure: 'download MiB/s: with GraphQL saturating vs downloads alone',
+      ours: fmt(m.mixed.downloads.mibPerSecond),
+      baseline: fmt(m.downloadsAlone.mibPerSecond),
+      ratio: x(m.downloadRatio),
+      target: '≥ 0.80×',
+      met: verdict(m.downloadRatio >= 0.8),
+    },
+    {
+      benchmark: name,
+      measure: 'GraphQL requests/s: with the downloads vs alone',
+      ours: fmt(m.mixed.graphql.requestsPerSecond),
+      baseline: fmt(m.graphqlAlone.requestsPerSecond),
+      ratio: x(m.graphqlRatio),
+      target: '',
+      met: '',
+    },
+    {
+      benchmark: name,
+      measure: 'GraphQL p99 ms: with the downloads vs alone',
+      ours: fmt(m.mixed.graphql.p99Ms),
+      baseline: fmt(m.graphqlAlone.p99Ms),
+      ratio: x(m.mixed.graphql.p99Ms / m.graphqlAlone.p99Ms),
+      target: '',
+      met: '',
+    },
+    {
+      benchmark: name,
+      measure: 'slowest wait under mixed load, ms: GraphQL request; download first byte',
+      ours: `${fmt(m.mixed.graphql.maxMs)}; ${fmt(m.mixed.downloads.maxTtfbMs)}`,
+      baseline: `${fmt(m.graphqlAlone.maxMs)}; ${fmt(m.downloadsAlone.maxTtfbMs)}`,
+      ratio: '',
+      target: '≤ 1000',
+      met: verdict(m.worstWaitMs <= 1000),
+    },
+    {
+      benchmark: name,
+      measure: `failed requests (GraphQL; downloads), and downloads after ${m.afterIdle.idleSeconds} s idle (upstream keep-alive 5 s)`,
+      ours: `${m.mixed.graphql.failures}; ${m.mixed.downloads.failures}; ${m.afterIdle.failures} of ${m.afterIdle.downloads}`,
+      baseline: `${m.graphqlAlone.failures}; ${m.downloadsAlone.failures}`,
+      ratio: '',
+      target: '0',
+      met: verdict(m.mixed.graphql.failures + m.mixed.downloads.failures + m.afterIdle.failures + m.graphqlAlone.failures + m.downloadsAlone.failures === 0),
+    },
+  ];
+}
+
 export function markdownTable(results: BenchResults): string {
   const rows = [
     ...(results.batching ? batchingRows(results.batching) : []),
@@ -217,6 +288,7 @@ export function markdownTable(results: BenchResults): string {
     ...(results.streaming ? streamingRows(results.streaming) : []),
     ...(results.indexIngest ? indexIngestRows(results.indexIngest) : []),
     ...(results.indexGraphQL ? indexGraphQLRows(results.indexGraphQL) : []),
+    ...(results.mixed ? mixedRows(results.mixed) : []),
   ];
   const header = '| benchmark | measure | ours | baseline | ratio | target | met |\n|---|---|---:|---:|---:|---|---|';
   return [header, ...rows.map((r) => `| ${r.benchmark} | ${r.measure} | ${r.ours} | ${r.baseline} | ${r.ratio} | ${r.target} | ${r.met} |`)].join('\n');
@@ -226,8 +298,9 @@ const SECTION_NAMES: Record<BenchSection, string> = {
   batching: '1 (batching)',
   graphql: '2 (GraphQL)',
   streaming: '3 (streaming)',
-  indexIngest: '4 (index ingestion)',
-  indexGraphQL: '5 (GraphQL on the index)',
+  mixed: '4 (mixed load)',
+  indexIngest: '5 (index ingestion)',
+  indexGraphQL: '6 (GraphQL on the index)',
 };
 
 export function machineLine(results: BenchResults): string {
@@ -260,10 +333,9 @@ export function missedTargetNotes(results: BenchResults): string[] {
     notes.push(`Batching: cold wall ${b.cold.wallMsMedian.toFixed(0)} ms is ${b.coldOverIdeal.toFixed(2)}× the ideal ${b.idealMs} ms.`);
   }
   const g = results.graphql;
-  if (g && g.ratio < 0.85) {
-    const expressOverBare = g.expressBaseline.requestsPerSecond / g.baseline.requestsPerSecond;
+  if (g && (g.ratio < 0.9 || g.p99Ratio > 1.5)) {
     notes.push(
-      `GraphQL: ours reaches ${g.ratio.toFixed(2)}× the bare server. The same static resolvers mounted on express 5 with expressMiddleware (as src/server.ts mounts Apollo) reach ${expressOverBare.toFixed(2)}× of it, so the HTTP framework alone caps any express-based subgraph there; our own per-request work costs the rest (ours = ${g.ratioToExpress.toFixed(2)}× the express baseline): one AES-256-GCM seal and fresh random bytes per minted Playback.url (20 per request), the AsyncLocalStorage request context (promise hooks on every await), CORS, the access-log line and metrics. CPU profiles: \`npm run bench -- --only=graphql --cpu-prof\`, then \`node --import tsx bench/profile-summary.ts bench/tmp/profiles/<file>\`.`,
+      `GraphQL: ours reaches ${g.ratio.toFixed(2)}× the bare server's requests/s at ${g.p99Ratio.toFixed(2)}× its p99, spending ${g.cpuRatio.toFixed(2)}× its CPU per request. Per request ours does what the bare server does plus the access-log line, the duration histogram, traceparent, the router-secret and caller checks, the body and document limits, 40 link mints (${g.freshLinksCpuRatio.toFixed(2)}× the bare CPU when every request seals all 40: MEDIA_LINK_REUSE=false) and the playback-token cache. CPU profiles: \`npm run bench -- --only=graphql --cpu-prof\`, then \`node --import tsx bench/profile-summary.ts bench/tmp/profiles/<file>\`.`,
     );
   }
   const st = results.streaming;

@@ -10,6 +10,7 @@
  *   npm run bench -- --index-rows=N    rows of the recording index (default 1,000,000)
  *   npm run bench -- --cpu-prof        also write V8 CPU profiles of our process to bench/tmp/profiles
  *   npm run bench -- --report          only rewrite bench/README-table.md from bench/results.json
+ *   npm run bench -- --ours-entry=/copy/of/src/main.ts   measure another tree as "ours" (before/after)
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,6 +18,8 @@ import { runBatching } from './batching.js';
 import { runGraphQLThroughput } from './graphql-throughput.js';
 import { runIndexGraphQL } from './index-graphql.js';
 import { runIndexIngest } from './index-ingest.js';
+import { runMixedLoad } from './mixed-load.js';
+import { setOursEntry } from './lib/ours.js';
 import { describeMachine } from './lib/machine.js';
 import { BENCH_SECTIONS, machineLine, markdownTable, readmeSection, type BenchResults } from './report.js';
 import { runStreaming } from './streaming.js';
@@ -28,8 +31,10 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     'index-rows': { type: 'string' },
     report: { type: 'boolean', default: false },
+    'ours-entry': { type: 'string' },
   },
 });
+if (values['ours-entry'] !== undefined) setOursEntry(values['ours-entry']);
 
 if (values.report) {
   const saved = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8')) as BenchResults;
@@ -39,7 +44,7 @@ if (values.report) {
 }
 
 const quick = values.quick ?? false;
-const only = new Set((values.only ?? 'batching,graphql,streaming,index').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? 'batching,graphql,streaming,mixed,index').split(',').map((s) => s.trim()));
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -81,21 +86,21 @@ if (only.has('streaming')) {
   });
 }
 
-// index = both; index-ingest = 4 alone; index-graphql = 5 alone, on indexes ingested once without measuring.
+// index = both; index-ingest = 5 alone; index-graphql = 6 alone, on indexes ingested once without measuring.
 const ingestBench = only.has('index') || only.has('index-ingest');
 const graphqlBench = only.has('index') || only.has('index-graphql');
 if (ingestBench || graphqlBench) {
   const rows = Number(values['index-rows'] ?? (quick ? 100_000 : 1_000_000));
   log(
     ingestBench
-      ? `\n4. recording-index ingestion: ${rows} rows, ours (SQLite, PostgreSQL) vs PostgreSQL COPY of the same CSV`
-      : `\nIngesting a ${rows}-row recording index into SQLite and PostgreSQL for benchmark 5 (not measured)`,
+      ? `\n5. recording-index ingestion: ${rows} rows, ours (SQLite, PostgreSQL) vs PostgreSQL COPY of the same CSV`
+      : `\nIngesting a ${rows}-row recording index into SQLite and PostgreSQL for benchmark 6 (not measured)`,
   );
   const ingested = await runIndexIngest({ rows, rounds: ingestBench && !quick ? 3 : 1, log, compare: ingestBench });
   if (ingestBench) results.indexIngest = ingested.result;
   try {
     if (graphqlBench) {
-      log('\n5. GraphQL on the index: searchRecordings and _entities of 20 Calls, vs the same server answering from memory');
+      log('\n6. GraphQL on the index: searchRecordings and _entities of 20 Calls, vs the same server answering from memory');
       results.indexGraphQL = await runIndexGraphQL(ingested.indexes, {
         rounds: quick ? 1 : 3,
         durationSeconds: quick ? 5 : 10,
@@ -107,6 +112,11 @@ if (ingestBench || graphqlBench) {
     await ingested.indexes.postgres?.cluster.stop();
     rmSync(ingested.indexes.sqliteDir, { recursive: true, force: true });
   }
+}
+
+if (only.has('mixed')) {
+  log('\n6. mixed load: 100 GraphQL connections and 10 downloaders of a 3 MB recording, each half alone and both at once');
+  results.mixed = await runMixedLoad({ phaseSeconds: quick ? 8 : 20, log, ...(oursExecArgv ? { oursExecArgv } : {}) });
 }
 
 results.durationSeconds = (performance.now() - started) / 1000;

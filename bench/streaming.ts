@@ -14,11 +14,12 @@ import { CAN_LIMIT_RATE, DOWNLOAD_CLIENT, download, downloadInParallel, type Dow
 import { freePort } from '../test/support/ports.js';
 import { expectNoErrors, postGraphQL } from './lib/graphql-client.js';
 import { ensureNginx, NGINX_SETTINGS, startNginx, type RunningNginx } from './lib/nginx.js';
-import { cpuSecondsOfTree } from './lib/process-cpu.js';
+import { cpuSecondsOfTree, pinToCpu, unpin } from './lib/process-cpu.js';
 import { readProcessMemory, sampleRss } from './lib/process-memory.js';
 import { forkRpcChild, type RpcChild } from './lib/rpc.js';
 import { median, MIB } from './lib/stats.js';
-import { spawnSubgraph, type SubgraphProcess } from '../test/support/subgraph-process.js';
+import type { SubgraphProcess } from '../test/support/subgraph-process.js';
+import { spawnOurs } from './lib/ours.js';
 import type { SimulatorChildInfo } from './servers/simulator-child.js';
 
 export const PATHS = ['direct', 'nginx', 'node-pipe', 'ours'] as const;
@@ -37,6 +38,8 @@ export interface StreamingResult {
   rounds: number;
   client: string;
   nginxSettings: string | undefined;
+  /** Proxies (nginx, node-pipe, ours) on CPU 1; simulator, client and benchmark on CPU 0. */
+  pinned: boolean;
   single: Partial<Record<PathName, SinglePathFigures>>;
   concurrent: {
     downloads: number;
@@ -126,7 +129,7 @@ export async function runStreaming(options: {
     await sim.call('addFile', FILE, { size: payloadBytes, kind: 'bytes' });
     await sim.call('addFile', CONCURRENT_FILE, { size: concurrentBytesEach, kind: 'bytes' });
     await sim.call('addFile', THROTTLED_FILE, { size: throttledBytes, kind: 'bytes' });
-    ours = await spawnSubgraph(sim.info, { inheritEnv: true, ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}) });
+    ours = await spawnOurs(sim.info, { ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}) });
     if (nginxBinary) nginx = await startNginx(nginxBinary, sim.info.port, await freePort());
     nodePipe = await forkRpcChild<{ url: string }>(new URL('./servers/node-proxy-child.ts', import.meta.url), {
       env: { UPSTREAM_ORIGIN: simOrigin },
@@ -138,6 +141,15 @@ export async function runStreaming(options: {
       ...(nginx ? { nginx: nginx.url } : {}),
     };
     const servingPid: Record<PathName, number | undefined> = { direct: sim.pid, nginx: nginx?.pid, 'node-pipe': nodePipe.pid, ours: ours.pid };
+    // Two cores: each proxy under test gets core 1 to itself; the byte source (simulator) and the
+    // client (curl, a child of this process) share core 0. The proxy's own cost then decides whether it
+    // keeps up with the source, instead of the three trading time slices on both cores.
+    const pinned = [nginx?.pid, nodePipe.pid, ours.pid]
+      .filter((pid): pid is number => pid !== undefined)
+      .map((pid) => pinToCpu(pid, 1))
+      .concat(pinToCpu(sim.pid, 0), pinToCpu(process.pid, 0))
+      .every(Boolean);
+    options.log(pinned ? '  proxies pinned to CPU 1; simulator, client and benchmark to CPU 0' : '  (no CPU pinning on this machine)');
     const paths = PATHS.filter((p) => p === 'ours' || origins[p] !== undefined);
     /** The URL of each path for one recording: the same playVoice token everywhere. */
     const urlsFor = async (fileName: string): Promise<Record<PathName, string>> => {
@@ -221,6 +233,7 @@ export async function runStreaming(options: {
       rounds: options.rounds,
       client: DOWNLOAD_CLIENT,
       nginxSettings: nginx ? NGINX_SETTINGS : undefined,
+      pinned,
       single,
       concurrent: { downloads, payloadBytesEach: concurrentBytesEach, rounds: concurrentRounds, aggregateMiBps: aggregate, cpuSecondsPerGiB: aggregateCpu },
       throttled: { clientBytesPerSecond: NETWORK_RATE, payloadBytes: throttledBytes, mibPerSecond: throttled },
@@ -243,6 +256,7 @@ export async function runStreaming(options: {
       },
     };
   } finally {
+    unpin(process.pid);
     await nginx?.stop();
     await nodePipe?.stop();
     await ours?.stop();

@@ -112,8 +112,12 @@ export interface Config {
   mediaLinkKeys: MediaLinkKey[];
   mediaLinkTtlSeconds: number;
   mediaLinkMaxTtlSeconds: number;
+  /** MEDIA_LINK_REUSE: identical link requests within one second share one link (src/media/link-reuse.ts). */
+  mediaLinkReuse: boolean;
   ccTimeZone: string;
   ccMaxConcurrency: number;
+  /** CC_KEEP_ALIVE_SECONDS: idle connections to the CC servers are closed after this long. */
+  ccKeepAliveSeconds: number;
   /** Browser origins allowed to call /graphql directly (Apollo Studio / Sandbox). */
   corsOrigins: string[];
   nodeEnv: string;
@@ -276,8 +280,10 @@ export function loadConfig(env: Env = process.env): Config {
     mediaLinkKeys: keysRaw === undefined ? [] : parseMediaLinkKeys(keysRaw),
     mediaLinkTtlSeconds,
     mediaLinkMaxTtlSeconds,
+    mediaLinkReuse: flag(env, 'MEDIA_LINK_REUSE', true),
     ccTimeZone: timeZone(env),
     ccMaxConcurrency: integer(env, 'CC_MAX_CONCURRENCY', 8, 1, 256),
+    ccKeepAliveSeconds: integer(env, 'CC_KEEP_ALIVE_SECONDS', 4, 1, 300),
     corsOrigins: corsOrigins(env),
     nodeEnv,
     routerSecret: routerSecret(env),

@@ -6,8 +6,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import cors from 'cors';
-import { expressMiddleware } from '@as-integrations/express5';
 import type { Config } from './config.js';
 import type { CcfsApi, GatewayApi } from './cc/types.js';
 import { createLinkCodec, createMediaRoute, type LinkCodec } from './media/index.js';
@@ -15,9 +13,9 @@ import { createGraphQLServer } from './graphql/apollo-server.js';
 import { createMemoryTokenCache, type TokenCache } from './data/playback-grants/token-cache.js';
 import { createPlaybackGrants } from './data/playback-grants/playback-grants.js';
 import { createCallerAuthenticator } from './auth/jwt-verifier.js';
-import { requestId } from './http/request-id.js';
-import { requireRouterSecret } from './http/router-secret.js';
-import { jsonBody, jsonErrors, limitQuerySize } from './http/request-limits.js';
+import { createRequestTracking, requestId } from './http/request-id.js';
+import { createGraphQLEndpoint, isGraphQLPath } from './http/graphql-endpoint.js';
+import { jsonErrors } from './http/request-limits.js';
 import { healthz, readyz, type AgentPoolReport } from './http/readiness.js';
 import { createReachabilityProbe } from './http/ccfs-probe.js';
 import { metricsEndpoint } from './http/metrics-endpoint.js';
@@ -74,13 +72,19 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
   const metrics = deps.metrics ?? createMetrics();
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  // /graphql goes straight to its node:http endpoint (set once Apollo has started); the rest to express.
+  let graphqlEndpoint: ((req: http.IncomingMessage, res: http.ServerResponse) => void) | undefined;
+  const httpServer = http.createServer((req, res) => {
+    if (graphqlEndpoint !== undefined && isGraphQLPath(req.url)) graphqlEndpoint(req, res);
+    else app(req, res);
+  });
   applyKeepAlive(httpServer, config.httpKeepAliveTimeoutSeconds);
   const shutdown = trackForShutdown(httpServer);
-  const links = createLinkCodec({ keys: config.mediaLinkKeys, publicBaseUrl: config.publicBaseUrl });
+  const links = createLinkCodec({ keys: config.mediaLinkKeys, publicBaseUrl: config.publicBaseUrl, reuseWithinSecond: config.mediaLinkReuse });
   const authenticator = createCallerAuthenticator(config.jwt, { logger });
+  const track = createRequestTracking({ logger, metrics });
 
-  app.use(requestId({ logger, metrics }));
+  app.use(requestId(track));
 
   app.get('/', serviceIndex());
   app.get('/healthz', healthz());
@@ -128,16 +132,16 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
       : () => Promise.reject(new Error('requestAgentOperationIndex needs the write side (ingestion), which this server was started without')),
   });
   await graphql.apollo.start();
-  app.use(
-    '/graphql',
-    cors({ origin: config.corsOrigins, credentials: true }),
-    ...(config.routerSecret === undefined ? [] : [requireRouterSecret(config.routerSecret)]),
-    jsonBody(config.graphql.maxBodyBytes),
-    limitQuerySize(config.graphql.maxQueryBytes),
-    expressMiddleware(graphql.apollo, {
-      context: async ({ req }) => graphql.context(await authenticator.authenticate(req.headers.authorization)),
-    }),
-  );
+  graphqlEndpoint = createGraphQLEndpoint({
+    apollo: graphql.apollo,
+    context: async (req, request) => graphql.context(await authenticator.authenticate(req.headers.authorization), request),
+    corsOrigins: config.corsOrigins,
+    routerSecret: config.routerSecret,
+    maxBodyBytes: config.graphql.maxBodyBytes,
+    maxQueryBytes: config.graphql.maxQueryBytes,
+    logger,
+    track,
+  });
 
   app.use(notFound());
   app.use(jsonErrors(logger));

@@ -33,6 +33,10 @@ export interface CcErrorOptions {
   httpStatus?: number;
   /** Whether repeating the same call later may succeed. Defaults by kind. */
   retryable?: boolean;
+  /** Which CC server failed (`CC-FS`, `CC-Gateway`), when known. */
+  upstream?: string;
+  /** For a failure without an answer: the socket's errno-style code (`ECONNRESET`, `ETIMEDOUT`, …). */
+  reason?: string;
   cause?: unknown;
 }
 
@@ -42,6 +46,8 @@ export class CcError extends Error {
   readonly code: string | undefined;
   readonly httpStatus: number | undefined;
   readonly retryable: boolean;
+  readonly upstream: string | undefined;
+  readonly reason: string | undefined;
 
   constructor(kind: CcErrorKind, message: string, options: CcErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -49,7 +55,18 @@ export class CcError extends Error {
     this.code = options.code;
     this.httpStatus = options.httpStatus;
     this.retryable = options.retryable ?? (kind === 'flow_control' || kind === 'unavailable');
+    this.upstream = options.upstream;
+    this.reason = options.reason;
   }
+}
+
+/**
+ * Why a CC call failed, for log lines: the server, the kind and the codes, never the platform's own
+ * text (which may echo a parameter such as a file name). E.g. `CC-FS unavailable ECONNRESET`,
+ * `CC-FS unavailable HTTP_503`, `CC-FS not_found 0300011`.
+ */
+export function describeCcFailure(error: CcError): string {
+  return [error.upstream, error.kind, error.code, error.reason].filter((part) => part !== undefined).join(' ');
 }
 
 export function isCcError(error: unknown): error is CcError {

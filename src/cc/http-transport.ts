@@ -1,19 +1,27 @@
 /**
- * HTTP to one CC server (CC-FS or CC-Gateway): one got instance with keep-alive agents, TLS with the
- * configured extra CA (added to Node's roots; verification is always on), connect and first-byte
- * timeouts (never a total timeout: a download may stream for as long as its consumer reads), and a
- * concurrency cap that holds a slot until the response headers arrive, so a long stream never
- * blocks other calls. Each call is timed into `cc_upstream_request_duration_seconds`.
+ * HTTP to one CC server (CC-FS or CC-Gateway): got for the JSON calls and node:http for the byte
+ * path of downloads (http-download.ts), on the same keep-alive agents; TLS with the configured extra
+ * CA (added to Node's roots; verification is always on), connect and first-byte timeouts (never a
+ * total timeout: a download may stream for as long as its consumer reads), and a concurrency cap
+ * that holds a slot until the response headers arrive, so a long stream never blocks other calls.
+ * Each call is timed into `cc_upstream_request_duration_seconds`.
+ *
+ * Idle connections are kept for `idleSocketMs` (below the platform's own keep-alive; Node also
+ * honours a shorter `Keep-Alive: timeout` hint). A call whose reused connection turns out closed by
+ * the platform before any byte of the answer is sent once more on a new connection: that race (the
+ * platform closing an idle connection just as it is reused) never reaches a caller.
  */
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
-import got, { type Got, type Method } from 'got';
+import got, { RequestError, type Got, type Method } from 'got';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { TlsConfig } from '../config.js';
+import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { currentRequestContext } from '../observability/request-context.js';
 import { CcError, isCcError } from './cc-error.js';
+import { isStaleConnectionFailure, sendDownloadRequest, StaleConnection } from './http-download.js';
 import { openDownload } from './open-download.js';
 import { errorFromCcJson, httpStatusError, transportError, type Upstream } from './result-codes.js';
 import type { UpstreamDownload } from './types.js';
@@ -27,13 +35,22 @@ export interface TransportTimeouts {
 
 export const DEFAULT_TIMEOUTS: TransportTimeouts = { connectTimeoutMs: 5_000, firstByteTimeoutMs: 30_000 };
 
+/** Sent with every call (got adds them to JSON calls; the byte path adds them itself). */
+const DEFAULT_HEADERS = { 'user-agent': 'cc-media-subgraph', accept: '*/*' };
+
+/** How long an idle connection is kept for reuse, unless configured (CC_KEEP_ALIVE_SECONDS). */
+export const DEFAULT_IDLE_SOCKET_MS = 4_000;
+
 export interface HttpTransportOptions {
   upstream: Upstream;
   baseUrl: string;
   tls: TlsConfig;
   maxConcurrency: number;
   timeouts?: Partial<TransportTimeouts>;
+  /** Idle keep-alive connections are closed after this long (keep it below the platform's). */
+  idleSocketMs?: number;
   metrics?: Metrics;
+  logger?: Logger;
 }
 
 export interface UpstreamRequest {
@@ -73,7 +90,10 @@ export class HttpTransport {
   private readonly limit: LimitFunction;
   private readonly timeouts: TransportTimeouts;
   private readonly metrics: Metrics | undefined;
+  private readonly logger: Logger | undefined;
   private readonly agents: { http: http.Agent; https: https.Agent };
+  /** For the one repeat of a call whose reused connection was stale: always a new connection. */
+  private readonly freshAgents: { http: http.Agent; https: https.Agent };
   private closed = false;
 
   constructor(options: HttpTransportOptions) {
@@ -84,17 +104,21 @@ export class HttpTransport {
       firstByteTimeoutMs: options.timeouts?.firstByteTimeoutMs ?? DEFAULT_TIMEOUTS.firstByteTimeoutMs,
     };
     this.metrics = options.metrics;
+    this.logger = options.logger;
     this.limit = pLimit({ concurrency: options.maxConcurrency, rejectOnClear: true });
-    this.agents = {
-      http: new http.Agent({ keepAlive: true }),
-      // Agent options win over per-request options in Node, so CA and servername hold for every socket.
-      https: new https.Agent({
-        keepAlive: true,
-        rejectUnauthorized: true,
-        ...(options.tls.ca === undefined ? {} : { ca: [...rootCertificates, options.tls.ca] }),
-        ...(options.tls.serverName === undefined ? {} : { servername: options.tls.serverName }),
-      }),
+    const tls = {
+      rejectUnauthorized: true,
+      ...(options.tls.ca === undefined ? {} : { ca: [...rootCertificates, options.tls.ca] }),
+      ...(options.tls.serverName === undefined ? {} : { servername: options.tls.serverName }),
     };
+    // `timeout` closes sockets that sit idle in the pool that long (in-use sockets are left alone).
+    const pooled = { keepAlive: true, timeout: options.idleSocketMs ?? DEFAULT_IDLE_SOCKET_MS };
+    this.agents = {
+      http: new http.Agent(pooled),
+      // Agent options win over per-request options in Node, so CA and servername hold for every socket.
+      https: new https.Agent({ ...pooled, ...tls }),
+    };
+    this.freshAgents = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false, ...tls }) };
     this.got = got.extend({
       agent: this.agents,
       retry: { limit: 0 }, // retries are the clients' decision (retry.ts)
@@ -102,7 +126,7 @@ export class HttpTransport {
       followRedirect: false,
       decompress: false, // bytes pass through untouched; no Accept-Encoding is sent
       cache: false,
-      headers: { 'user-agent': 'cc-media-subgraph', accept: '*/*' },
+      headers: DEFAULT_HEADERS,
     });
   }
 
@@ -146,7 +170,7 @@ export class HttpTransport {
   private withSlot<T>(request: UpstreamRequest, call: (release: () => void) => Promise<T>): Promise<T> {
     const { signal } = request;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
-    if (this.closed) return Promise.reject(new CcError('unavailable', `${this.upstream} client is shut down`));
+    if (this.closed) return Promise.reject(this.shutDown());
     if (request.uncapped) return call(() => undefined);
     return new Promise<T>((resolve, reject) => {
       let abandoned = false;
@@ -169,8 +193,12 @@ export class HttpTransport {
             };
             call(release).then(resolve, reject).finally(release);
           }),
-      ).catch(() => reject(new CcError('unavailable', `${this.upstream} client is shut down`)));
+      ).catch(() => reject(this.shutDown()));
     });
+  }
+
+  private shutDown(): CcError {
+    return new CcError('unavailable', `${this.upstream} client is shut down`, { upstream: this.upstream, reason: 'shut down' });
   }
 
   private async timed<T>(name: string, work: () => Promise<T>): Promise<T> {
@@ -201,9 +229,16 @@ export class HttpTransport {
 
   private async sendJson(request: UpstreamRequest): Promise<JsonAnswer> {
     const { url, ...options } = this.gotOptions(request);
+    const send = (agent: typeof this.agents) => this.got(url, { ...options, agent, responseType: 'text' });
     let response;
     try {
-      response = await this.got(url, { ...options, responseType: 'text' });
+      try {
+        response = await send(this.agents);
+      } catch (error) {
+        if (!(error instanceof RequestError) || !isStaleConnectionFailure(error.request?.reusedSocket, error.response !== undefined, error)) throw error;
+        this.noteStaleConnection(request.name, error.code);
+        response = await send(this.freshAgents);
+      }
     } catch (error) {
       if (request.signal?.aborted) throw abortReason(request.signal);
       throw transportError(this.upstream, error);
@@ -228,17 +263,40 @@ export class HttpTransport {
     const withRange: UpstreamRequest =
       request.range === undefined ? request : { ...request, headers: { ...request.headers, range: request.range } };
     return this.timed(request.name, () =>
-      this.withSlot(withRange, (release) => {
-        const { url, ...options } = this.gotOptions(withRange);
-        const stream = this.got.stream(url, options);
-        return openDownload(stream, {
-          upstream: this.upstream,
-          signal: request.signal,
-          onSettled: release,
-          onResponseHeaders: request.onResponseHeaders,
-        });
+      this.withSlot(withRange, async (release) => {
+        let response;
+        try {
+          response = await this.sendDownload(withRange, this.agents);
+        } catch (error) {
+          if (!(error instanceof StaleConnection)) throw error;
+          this.noteStaleConnection(request.name, error.code);
+          response = await this.sendDownload(withRange, this.freshAgents);
+        }
+        release();
+        request.onResponseHeaders?.(response.headers);
+        return openDownload(response, this.upstream, request.signal);
       }),
     );
+  }
+
+  private sendDownload(request: UpstreamRequest, agents: typeof this.agents) {
+    const { url, method, headers, body, signal } = this.gotOptions(request);
+    return sendDownloadRequest({
+      upstream: this.upstream,
+      url,
+      method,
+      headers: { ...DEFAULT_HEADERS, ...headers },
+      ...(body === undefined ? {} : { body }),
+      ...(signal === undefined ? {} : { signal }),
+      agents,
+      connectTimeoutMs: this.timeouts.connectTimeoutMs,
+      firstByteTimeoutMs: request.firstByteTimeoutMs ?? this.timeouts.firstByteTimeoutMs,
+    });
+  }
+
+  /** A reused connection that the platform had closed: the call goes once more on a new one. */
+  private noteStaleConnection(name: string, code: string | undefined): void {
+    this.logger?.info({ upstream: this.upstream, interface: name, code }, 'CC connection closed by the platform while idle; sent again on a new connection');
   }
 
   /** In-flight and queued capped calls (for tests and diagnostics). */
@@ -252,6 +310,8 @@ export class HttpTransport {
     this.limit.clearQueue();
     this.agents.http.destroy();
     this.agents.https.destroy();
+    this.freshAgents.http.destroy();
+    this.freshAgents.https.destroy();
   }
 }
 

@@ -43,7 +43,9 @@ export function createCcClients(config: Config, deps: CcDeps = {}): CcClients {
   const transportOptions = {
     tls: config.tls,
     maxConcurrency: config.ccMaxConcurrency,
+    idleSocketMs: config.ccKeepAliveSeconds * 1000,
     metrics,
+    logger,
     timeouts: { connectTimeoutMs: tuning.connectTimeoutMs, firstByteTimeoutMs: tuning.firstByteTimeoutMs },
   };
 

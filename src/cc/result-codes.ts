@@ -29,7 +29,7 @@ export function isCcfsSuccess(resultCode: string): boolean {
 export function ccfsResultError(resultCode: string, description: string | undefined, httpStatus?: number): CcError {
   const detail = description ? `: ${description}` : '';
   const message = `CC-FS answered ${resultCode}${detail}`;
-  const options = { code: resultCode, httpStatus };
+  const options = { code: resultCode, httpStatus, upstream: 'CC-FS' };
   if (CCFS_NOT_FOUND.has(resultCode)) return new CcError('not_found', message, options);
   if (CCFS_FLOW_CONTROL.has(resultCode)) return new CcError('flow_control', message, options);
   if (CCFS_BAD_PARAMETER.has(resultCode)) return new CcError('bad_parameter', message, options);
@@ -40,7 +40,7 @@ export function ccfsResultError(resultCode: string, description: string | undefi
 /** A CC-Gateway retcode that is not `0` → CcError. */
 export function gatewayRetcodeError(retcode: string, description: string | undefined, httpStatus?: number): CcError {
   const detail = description ? `: ${description}` : '';
-  const options = { code: retcode, httpStatus };
+  const options = { code: retcode, httpStatus, upstream: 'CC-Gateway' };
   if (SESSION_LOST_RETCODES.has(retcode)) {
     return new CcError('unauthorized', `CC-Gateway refused the agent session (${retcode})${detail}`, options);
   }
@@ -102,11 +102,12 @@ export function httpStatusError(upstream: Upstream, statusCode: number, body?: u
     return new CcError('unauthorized', `${upstream} answered HTTP ${statusCode}: ${why}`, {
       code: `HTTP_${statusCode}`,
       httpStatus: statusCode,
+      upstream,
     });
   }
   const fromBody = body === undefined ? null : errorFromCcJson(body, statusCode);
   if (fromBody) return fromBody;
-  const options = { code: `HTTP_${statusCode}`, httpStatus: statusCode };
+  const options = { code: `HTTP_${statusCode}`, httpStatus: statusCode, upstream };
   if (statusCode === 429) return new CcError('flow_control', `${upstream} answered HTTP 429`, options);
   if (statusCode >= 500 || statusCode === 408) {
     return new CcError('unavailable', `${upstream} answered HTTP ${statusCode}`, options);
@@ -121,11 +122,17 @@ export function transportError(upstream: Upstream, error: unknown): CcError {
   const what = isTimeout ? 'timed out' : 'unreachable';
   // Only the errno-style code is kept: got's errors carry the request options (Authorization, Guid)
   // and URLs (playVoice tokens), so they must not travel on as `cause` into logs.
-  return new CcError('unavailable', `${upstream} ${what}${code ? ` (${code})` : ''}`);
+  return new CcError('unavailable', `${upstream} ${what}${code ? ` (${code})` : ''}`, {
+    upstream,
+    reason: isTimeout ? `timeout${code ? ` ${code}` : ''}` : (code ?? 'no answer'),
+  });
 }
 
 /** The body of a download that had started broke off (socket reset, fewer bytes than Content-Length). */
 export function brokenStreamError(upstream: Upstream, error: unknown): CcError {
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
-  return new CcError('unavailable', `${upstream} download broke off before its end${code ? ` (${code})` : ''}`);
+  return new CcError('unavailable', `${upstream} download broke off before its end${code ? ` (${code})` : ''}`, {
+    upstream,
+    reason: `broke off${code ? ` ${code}` : ''}`,
+  });
 }

@@ -100,5 +100,5 @@ export interface GatewayApi {
 
 /** Backslashes in CC file names become `/` before they reach the platform (and cache keys). */
 export function normalizeCcFileName(fileName: string): string {
-  return fileName.replace(/\\/g, '/');
+  return fileName.includes('\\') ? fileName.replace(/\\/g, '/') : fileName;
 }

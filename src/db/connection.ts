@@ -29,6 +29,10 @@ export interface DatabaseHandle {
   reader: Kysely<Database>;
   /** Where the data lives, without credentials (for logs). */
   description: string;
+  /** PostgreSQL only: the pool itself, for what Kysely does not offer (COPY in bulk loads). */
+  pgPool?: pg.Pool;
+  /** SQLite only: the writing connection of `db`, for prepared statements reused across batches. */
+  sqliteWriter?: BetterSqlite3.Database;
   close(): Promise<void>;
 }
 
@@ -62,6 +66,7 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
     dialect: 'postgres',
     db,
     reader: db,
+    pgPool: pool,
     description: `postgres://${parsed.host}${parsed.pathname}`,
     close: () => db.destroy(),
   };
@@ -80,12 +85,14 @@ function openSqliteConnection(file: string, role: 'writer' | 'reader'): BetterSq
 function openSqlite(dataDir: string): DatabaseHandle {
   mkdirSync(dataDir, { recursive: true });
   const file = path.resolve(dataDir, SQLITE_FILE_NAME);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqliteConnection(file, 'writer') }) });
+  const writer = openSqliteConnection(file, 'writer');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: writer }) });
   const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: async () => openSqliteConnection(file, 'reader') }) });
   return {
     dialect: 'sqlite',
     db,
     reader,
+    sqliteWriter: writer,
     description: `sqlite:${file}`,
     close: async () => {
       await reader.destroy();

@@ -165,3 +165,9 @@ export async function exportFileByName(executor: Executor, fileName: string): Pr
 export async function pruneCallbackInbox(executor: Executor, olderThanMs: number): Promise<void> {
   await executor.deleteFrom('callback_inbox').where('received_at', '<', olderThanMs).execute();
 }
+
+/** The CC-FS named the file otherwise than expected (another day): the row and its window follow. */
+export async function renameExportFile(executor: Executor, fileName: string, actualName: string): Promise<void> {
+  await executor.updateTable('export_file').set({ file_name: actualName }).where('file_name', '=', fileName).execute();
+  await executor.updateTable('index_window').set({ bill_file_name: actualName }).where('bill_file_name', '=', fileName).execute();
+}

@@ -2,6 +2,7 @@
  * Writes of the `recording` table: batches of index rows, upserted on (call_id, file_name) so that
  * ingesting a file again, or an overlapping window, never duplicates a row (the newer file wins).
  */
+import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DialectName } from './connection.js';
 import type { Database, RecordingTable } from './schema.js';
@@ -91,4 +92,46 @@ export async function countRecordings(executor: Executor): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .executeTakeFirstOrThrow();
   return Number(count);
+}
+
+/** Rows per prepared multi-row statement (14 parameters each; SQLite allows 32,766). */
+const SQLITE_ROWS_PER_PREPARED = 100;
+const preparedUpserts = new WeakMap<BetterSqlite3.Database, Map<number, BetterSqlite3.Statement>>();
+
+function preparedUpsert(connection: BetterSqlite3.Database, rows: number): BetterSqlite3.Statement {
+  let byCount = preparedUpserts.get(connection);
+  if (!byCount) {
+    byCount = new Map();
+    preparedUpserts.set(connection, byCount);
+  }
+  let statement = byCount.get(rows);
+  if (!statement) {
+    const tuple = `(${RECORDING_COLUMNS.map(() => '?').join(', ')})`;
+    statement = connection.prepare(
+      `insert into recording (${RECORDING_COLUMNS.join(', ')}) values ${Array.from({ length: rows }, () => tuple).join(', ')} ` +
+        `on conflict (call_id, file_name) do update set ${UPDATED_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    );
+    byCount.set(rows, statement);
+  }
+  return statement;
+}
+
+/**
+ * SQLite's fast path: the same upsert through statements prepared once per connection (Kysely
+ * compiles and prepares each batch anew). Runs on the writing connection, inside the transaction
+ * the caller opened on it through Kysely.
+ */
+export function upsertRecordingsPrepared(connection: BetterSqlite3.Database, batch: readonly RecordingTable[]): void {
+  const rows = lastPerKey(batch);
+  let at = 0;
+  for (; at + SQLITE_ROWS_PER_PREPARED <= rows.length; at += SQLITE_ROWS_PER_PREPARED) {
+    const values: Array<string | number | null> = [];
+    for (const row of rows.slice(at, at + SQLITE_ROWS_PER_PREPARED)) for (const column of RECORDING_COLUMNS) values.push(row[column]);
+    preparedUpsert(connection, SQLITE_ROWS_PER_PREPARED).run(values);
+  }
+  const single = preparedUpsert(connection, 1);
+  for (; at < rows.length; at++) {
+    const row = rows[at];
+    if (row) single.run(RECORDING_COLUMNS.map((column) => row[column]));
+  }
 }

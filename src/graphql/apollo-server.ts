@@ -10,6 +10,7 @@ import { parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTrace } from '@apollo/server/plugin/inlineTrace';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { apolloOperationalOptions } from './apollo-options.js';
 import type { CallerAuth } from '../auth/caller-auth.js';
@@ -18,13 +19,14 @@ import type { CcfsApi, GatewayApi } from '../cc/types.js';
 import type { LinkMinter } from '../media/link-target.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { RequestContext } from '../observability/request-context.js';
 import { createAgentOperationStore, type AgentOperationStore } from '../data/agent-operations-store.js';
 import type { PlaybackGrants } from '../data/playback-grants/playback-grants.js';
 import type { RequestAgentOperationIndex } from '../data/agent-operation-requests.js';
 import type { RecordingIndexReader } from '../data/recording-index/recording-index-reader.js';
 import { createKeysetCursorCodec } from './paging/keyset-cursor.js';
 import { createContext, type GraphQLContext, type GraphQLServices } from './context.js';
-import { formatGraphQLError } from './errors.js';
+import { formatGraphQLError, logGraphQLError } from './errors.js';
 import { resolvers } from './resolvers/index.js';
 
 export const SCHEMA_URL = new URL('../../schema/subgraph.graphql', import.meta.url);
@@ -50,7 +52,7 @@ export interface GraphQLServerDeps {
 export interface GraphQLServer {
   apollo: ApolloServer<GraphQLContext>;
   /** A fresh context (fresh loaders) for one request of the given caller. */
-  context: (auth: CallerAuth) => GraphQLContext;
+  context: (auth: CallerAuth, request: RequestContext) => GraphQLContext;
 }
 
 export function readSubgraphTypeDefs(): string {
@@ -92,13 +94,28 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
     // Explicit, so Apollo does not log that it enabled it; the router asks for traces per request.
     ApolloServerPluginInlineTrace(),
     ...operational.plugins,
+    // The schema gives no cache hints and every answer may carry credentials (tokens, links): instead
+    // of Apollo's per-field cache-hint bookkeeping, each answer is simply `Cache-Control: no-store`,
+    // the header that bookkeeping arrived at.
+    ApolloServerPluginCacheControlDisabled(),
+    {
+      requestDidStart: async () => ({
+        // Error log lines name their request (the context knows it; formatError does not).
+        didEncounterErrors: async ({ errors, contextValue }) => {
+          for (const error of errors) logGraphQLError(logger, error, contextValue.request.requestId);
+        },
+        willSendResponse: async ({ response }) => {
+          response.http.headers.set('cache-control', 'no-store');
+        },
+      }),
+    },
   ];
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: createSubgraphSchema(),
     ...operational,
     plugins,
-    formatError: (formatted, error) => formatGraphQLError(formatted, error, logger),
+    formatError: formatGraphQLError,
     logger: {
       debug: (message) => logger.debug(message),
       info: (message) => logger.info(message),
@@ -109,6 +126,6 @@ export function createGraphQLServer(deps: GraphQLServerDeps): GraphQLServer {
 
   return {
     apollo,
-    context: (auth) => createContext(services, auth),
+    context: (auth, request) => createContext(services, auth, request),
   };
 }

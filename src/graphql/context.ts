@@ -14,6 +14,7 @@ import type { PlaybackGrants } from '../data/playback-grants/playback-grants.js'
 import type { LinkMinter } from '../media/link-target.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { runWithRequestContext, type RequestContext } from '../observability/request-context.js';
 import { createPlaybackLoader, type PlaybackLoader } from './loaders/playback-loader.js';
 import { createRecordingIndexLoaders, type RecordingIndexLoaders } from './loaders/recording-index-loaders.js';
 import type { KeysetCursorCodec } from './paging/keyset-cursor.js';
@@ -48,15 +49,26 @@ export interface GraphQLContext {
   loaders: GraphQLLoaders;
   /** The verified end user, or why there is none (src/auth): link minting checks it (mint-link.ts). */
   auth: CallerAuth;
+  /** The HTTP request: its id for log lines, its trace for the CC calls it causes (inRequest). */
+  request: RequestContext;
 }
 
-export function createContext(services: GraphQLServices, auth: CallerAuth): GraphQLContext {
+export function createContext(services: GraphQLServices, auth: CallerAuth, request: RequestContext): GraphQLContext {
   return {
     services,
     loaders: {
-      playback: createPlaybackLoader(services.playbackGrants, services.metrics),
+      playback: createPlaybackLoader(services.playbackGrants, services.metrics, request),
       index: createRecordingIndexLoaders(services.recordingIndex, services.metrics),
     },
     auth,
+    request,
   };
+}
+
+/**
+ * Upstream work done for this request (a CC call, a shared download it starts): run in the request
+ * context, so the CC transport sends the request's traceparent and log lines name the request.
+ */
+export function inRequest<T>(context: Pick<GraphQLContext, 'request'>, work: () => Promise<T>): Promise<T> {
+  return runWithRequestContext(context.request, work);
 }

@@ -7,7 +7,7 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { isCcError, type CcError, type CcErrorKind } from '../cc/cc-error.js';
+import { describeCcFailure, isCcError, type CcError, type CcErrorKind } from '../cc/cc-error.js';
 import { isIndexDatabaseError } from '../data/recording-index/index-database-error.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -98,9 +98,10 @@ const GENERIC_MESSAGE = 'Internal server error.';
 
 /**
  * Apollo Server's `formatError`. `error` is what was thrown (usually a GraphQLError wrapping the
- * resolver's error); `formatted` is Apollo's serialisation of it.
+ * resolver's error); `formatted` is Apollo's serialisation of it. The log line is written by
+ * `logGraphQLError`, where the request is known.
  */
-export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
+export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const cause = unwrapResolverError(error);
   const location = {
     ...(formatted.locations === undefined ? {} : { locations: formatted.locations }),
@@ -108,16 +109,11 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   };
 
   if (isCcError(cause)) {
-    const extensions = ccErrorExtensions(cause);
-    // A missing file is an everyday answer; everything else deserves an operator's eye.
-    const level = cause.kind === 'not_found' ? 'info' : 'warn';
-    logger[level]({ err: { kind: cause.kind, code: cause.code, httpStatus: cause.httpStatus }, path: formatted.path }, 'CC call failed');
-    return { message: ccErrorMessage(cause), ...location, extensions: { ...extensions } };
+    return { message: ccErrorMessage(cause), ...location, extensions: { ...ccErrorExtensions(cause) } };
   }
 
   if (isIndexDatabaseError(cause)) {
-    // The driver's message may hold SQL or connection details: the log gets it, the client does not.
-    logger.error({ err: cause.cause, operation: cause.operation, path: formatted.path }, 'recording index database failed');
+    // The driver's message may hold SQL or connection details: the log gets it (logGraphQLError), the client does not.
     return {
       message: 'The recording index database failed or could not be reached; retry later.',
       ...location,
@@ -130,9 +126,31 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     return { message: formatted.message, ...location, extensions: withoutInternals(formatted.extensions) };
   }
 
-  // Anything else is a bug or an unexpected failure: log it, answer a generic message.
-  logger.error({ err: cause, path: formatted.path }, 'unexpected error in a GraphQL request');
+  // Anything else is a bug or an unexpected failure: a generic message (its cause goes to the log).
   return { message: GENERIC_MESSAGE, ...location, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+}
+
+/**
+ * The log line of an error in a GraphQL answer, naming the request: a CC failure (a missing file
+ * at info, anything else at warn), or an unexpected error with its cause; the errors that answer
+ * the caller's own mistakes (validation, input, auth) are not logged.
+ */
+export function logGraphQLError(logger: Logger, error: GraphQLError, requestId: string): void {
+  const cause = unwrapResolverError(error);
+  const path = error.path;
+  if (isCcError(cause)) {
+    // A missing file is an everyday answer; everything else deserves an operator's eye.
+    const level = cause.kind === 'not_found' ? 'info' : 'warn';
+    logger[level]({ requestId, err: { kind: cause.kind, code: cause.code, httpStatus: cause.httpStatus }, cause: describeCcFailure(cause), path }, 'CC call failed');
+    return;
+  }
+  if (isIndexDatabaseError(cause)) {
+    logger.error({ requestId, err: cause.cause, operation: cause.operation, path }, 'recording index database failed');
+    return;
+  }
+  const code = error.extensions?.code;
+  if (typeof code === 'string' && KNOWN_CODES.has(code)) return;
+  logger.error({ requestId, err: cause, path }, 'unexpected error in a GraphQL request');
 }
 
 /** Drops what must never reach a client (stack traces, exception objects). */

@@ -13,8 +13,11 @@ function safe(name: string): string {
 
 /** The last segment of a CC path (`Y:/1/0/20180309/108/2022318.V3` → `2022318.V3`). */
 export function baseNameOf(path: string): string {
-  const segments = path.split(/[/\\]/).filter((segment) => segment !== '');
-  return safe(segments[segments.length - 1] ?? path);
+  let end = path.length;
+  while (end > 0 && (path[end - 1] === '/' || path[end - 1] === '\\')) end -= 1;
+  const start = Math.max(path.lastIndexOf('/', end - 1), path.lastIndexOf('\\', end - 1)) + 1;
+  // No segment at all (empty, or only separators): the whole string, made safe.
+  return safe(end === 0 ? path : path.slice(start, end));
 }
 
 /**

@@ -38,7 +38,7 @@ export const PAGE_SIZE = { default: 100, min: 1, max: 1000 } as const;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
 function hasDotDotSegment(value: string): boolean {
-  return value.split(/[/\\]/).some((segment) => segment === '..');
+  return value.includes('..') && value.split(/[/\\]/).some((segment) => segment === '..');
 }
 
 /** The common rule for every name and id: 1..max characters, no control character, no `..` segment. */

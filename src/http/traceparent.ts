@@ -2,7 +2,7 @@
  * W3C Trace Context `traceparent` (https://www.w3.org/TR/trace-context/): parse what a caller sent,
  * or start a new trace; this server's span gets a fresh parent id either way.
  */
-import { randomBytes } from 'node:crypto';
+import { randomHex as poolHex } from '../observability/random-pool.js';
 
 export interface TraceParent {
   /** 32 lowercase hex digits, not all zero. */
@@ -44,8 +44,8 @@ export function formatTraceParent(trace: TraceParent): string {
 }
 
 function randomHex(bytes: number): string {
-  let hex = randomBytes(bytes).toString('hex');
-  while (allZero(hex)) hex = randomBytes(bytes).toString('hex');
+  let hex = poolHex(bytes * 2);
+  while (allZero(hex)) hex = poolHex(bytes * 2);
   return hex;
 }
 

@@ -1,5 +1,5 @@
 /**
- * requestAgentOperationIndex (contract 1b): asks the CC-FS for an agent operation index of a
+ * requestAgentOperationIndex (docs/recording-index.md): asks the CC-FS for an agent operation index of a
  * window and stores the expected file at once, so that it is listed (agentOperationIndexes) and
  * its callback, or a first successful download, sets readyAt.
  */

@@ -1,5 +1,5 @@
 /**
- * POST /cc/callback (contract 1c): where the CC-FS reports a generated file (`billFileName` after
+ * POST /cc/callback (docs/recording-index.md): where the CC-FS reports a generated file (`billFileName` after
  * queryBillData, `agentOprInfoFileName` after queryAgentOprInfoData).
  *
  *   413  a body over 64 KiB: refused from Content-Length, or as soon as more arrived, unread beyond

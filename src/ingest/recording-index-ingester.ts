@@ -1,5 +1,5 @@
 /**
- * The recording-index ingestion loop (contract 1b). Every tick:
+ * The recording-index ingestion loop (docs/recording-index.md). Every tick:
  *   1. plan: when the interval has passed since the last window was planned, plan the next
  *      windows (under a lock: on PostgreSQL a transaction-level advisory lock, so that among
  *      replicas one plans them);
@@ -16,15 +16,15 @@ import { AsyncResource } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { isCcError } from '../cc/cc-error.js';
+import { CcError, isCcError } from '../cc/cc-error.js';
 import { backoffDelayMs } from '../cc/retry.js';
 import { ccLocalDay } from '../cc/files/cc-local-format.js';
 import { exportFileName } from '../cc/files/export-file-name.js';
 import { SKIP_REASONS } from '../cc/files/recording-index-row.js';
-import type { CcfsApi } from '../cc/types.js';
+import type { CcfsApi, UpstreamDownload } from '../cc/types.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { readCoverage } from '../db/coverage.js';
-import { applyEarlyCallback, claimDueRecordFile, insertExportFile, markDownloadFailed, markFileFailed, pruneCallbackInbox, recordFirstDownload, type ExportFile } from '../db/export-file-repository.js';
+import { applyEarlyCallback, claimDueRecordFile, insertExportFile, renameExportFile, markDownloadFailed, markFileFailed, pruneCallbackInbox, recordFirstDownload, type ExportFile } from '../db/export-file-repository.js';
 import { claimDueWindow, insertWindows, lastWindow, markWindowAskFailed, markWindowAsked, reopenWindow, type IndexWindow } from '../db/index-window-repository.js';
 import { META_FIRST_START, writeMetaOnce } from '../db/ingest-meta-repository.js';
 import type { Logger } from '../observability/logger.js';
@@ -80,6 +80,8 @@ export interface IngesterEvents {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How close to a local midnight a request may be for the platform to date its file the other day. */
+const MIDNIGHT_MARGIN_MS = 5 * 60_000;
 /** Work items handled per tick and kind, so one tick never runs unbounded. */
 const MAX_ITEMS_PER_TICK = 50;
 
@@ -96,6 +98,8 @@ export class RecordingIndexIngester {
   private again = false;
   private stopped = true;
   private startMs: number | undefined;
+  /** The download being ingested, so that stop() can end it (its transaction then rolls back). */
+  private current: UpstreamDownload | undefined;
   /** Ticks run in the context the ingester was made in, not in that of the callback that woke it. */
   private readonly context = new AsyncResource('RecordingIndexIngester');
 
@@ -143,11 +147,15 @@ export class RecordingIndexIngester {
     });
   }
 
-  /** Stops the loop and waits for the work in progress (a file's transaction finishes or rolls back). */
+  /**
+   * Stops the loop and waits for the work in progress: a file being ingested is cut off, so its
+   * transaction rolls back at once and the file is fetched again after the next start.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.current?.stream.destroy(new CcError('unavailable', 'the subgraph is stopping'));
     await this.running;
   }
 
@@ -245,12 +253,40 @@ export class RecordingIndexIngester {
     this.events.emit('windowAsked', { windowId: window.id, fileName });
   }
 
-  private async fetch(file: ExportFile): Promise<void> {
-    const { handle, ccfs, metrics, logger } = this.options;
-    const polled = file.ready_at === null;
-    let download;
+  /**
+   * The name of the file if the CC-FS dated it the day before or after ours: only for a request
+   * made within a few minutes of a local midnight (the two clocks may disagree on the day).
+   */
+  private otherDayName(file: ExportFile): string | undefined {
+    const day = ccLocalDay(file.requested_at, this.options.timeZone);
+    for (const shifted of [file.requested_at + MIDNIGHT_MARGIN_MS, file.requested_at - MIDNIGHT_MARGIN_MS]) {
+      const other = ccLocalDay(shifted, this.options.timeZone);
+      if (other !== day) return exportFileName(other, file.response_id);
+    }
+    return undefined;
+  }
+
+  /** The download of the file, under its expected name or (polling) the other day's; rejects (not_found) while not there. */
+  private async openBillFile(file: ExportFile): Promise<{ name: string; download: UpstreamDownload }> {
     try {
-      download = await ccfs.downloadBillFile(file.file_name);
+      return { name: file.file_name, download: await this.options.ccfs.downloadBillFile(file.file_name) };
+    } catch (error) {
+      const other = file.ready_at === null && isCcError(error) && error.kind === 'not_found' ? this.otherDayName(file) : undefined;
+      if (other === undefined) throw error;
+      try {
+        return { name: other, download: await this.options.ccfs.downloadBillFile(other) };
+      } catch (otherError) {
+        throw isCcError(otherError) && otherError.kind === 'not_found' ? error : otherError;
+      }
+    }
+  }
+
+  private async fetch(file: ExportFile): Promise<void> {
+    const { handle, metrics, logger } = this.options;
+    const polled = file.ready_at === null;
+    let opened: { name: string; download: UpstreamDownload };
+    try {
+      opened = await this.openBillFile(file);
     } catch (error) {
       if (isCcError(error) && error.kind === 'not_found') {
         if (this.now() - file.requested_at > (this.options.fileWaitLimitMs ?? 6 * 60 * 60_000)) {
@@ -264,9 +300,17 @@ export class RecordingIndexIngester {
       }
       return this.retryLater(file, error, 0);
     }
+    const { download } = opened;
+    this.current = download;
+    if (this.stopped) download.stream.destroy(new CcError('unavailable', 'the subgraph is stopping'));
     // The body may break off while the transaction is being opened: the reader sees the error
     // (stream.errored) once it starts; until then it must not go unhandled.
     download.stream.on('error', () => undefined);
+    if (opened.name !== file.file_name) {
+      await renameExportFile(handle.db, file.file_name, opened.name);
+      logger.info({ expected: file.file_name, fileName: opened.name }, 'recording-index file found under the other day\'s name');
+      file = { ...file, file_name: opened.name };
+    }
     await recordFirstDownload(handle.db, file.file_name, 'record', this.now());
     const started = process.hrtime.bigint();
     let rowsWritten = 0;
@@ -298,9 +342,14 @@ export class RecordingIndexIngester {
         result.skipped > 0 ? 'recording-index file ingested; bad lines skipped' : 'recording-index file ingested',
       );
       this.events.emit('fileIngested', { fileName: file.file_name, rows: result.stats.rows, skipped: result.skipped });
+      this.current = undefined;
     } catch (error) {
+      this.current = undefined;
+      // A download that broke off (whatever error the zip reader saw first), or a database failure:
+      // the file itself may be fine.
+      const broken = download.stream.errored;
       download.stream.destroy();
-      // A download that broke off, or a database failure: the file itself may be fine.
+      if (isCcError(broken)) return this.retryLater(file, broken, rowsWritten);
       if (isCcError(error) || error instanceof StoreError || isDatabaseError(error)) return this.retryLater(file, error, rowsWritten);
       // The content itself was refused (not a zip, too large, unreadable): ask the window again.
       return this.giveUp(file, 'refused', `the file was refused: ${errorText(error)}`, rowsWritten);

@@ -9,6 +9,8 @@ export type MediaAction = 'play' | 'download' | 'range';
 
 export interface MediaAccessEvent {
   event: 'media.access';
+  /** The HTTP request that used the link (its W3C trace id). */
+  requestId: string | undefined;
   method: string;
   /** Undefined for a link that failed authentication. */
   action: MediaAction | undefined;
@@ -19,6 +21,8 @@ export interface MediaAccessEvent {
   status: number;
   /** The error code of a JSON error answer, or why a started transfer broke off. */
   error?: string;
+  /** For a CC failure, why (describeCcFailure, e.g. `CC-FS unavailable ECONNRESET`); never a secret or a name. */
+  cause?: string;
   /** False when a transfer that had started broke off (upstream failure or client gone). */
   completed: boolean;
   bytesSent: number;

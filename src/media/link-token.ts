@@ -7,8 +7,10 @@
  * readable, any replica holding the key verifies it, and the kid lets keys rotate: the first key
  * signs, every key verifies. GCM's tag check is OpenSSL's constant-time comparison.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { MediaLinkKey } from '../config.js';
+import { fillRandom, randomBase64url } from '../observability/random-pool.js';
+import { createLinkReuse } from './link-reuse.js';
 import type { VideoFileType } from '../cc/types.js';
 import type { Disposition, LinkMinter, LinkTarget, MintedLink, MintRequest } from './link-target.js';
 
@@ -16,6 +18,8 @@ const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
+/** 96 random bits. */
+const LINK_ID_CHARS = 16;
 /** Far above any real token (claims hold a CC token and a file name of at most a few hundred bytes). */
 const MAX_TOKEN_CHARS = 4096;
 
@@ -56,6 +60,8 @@ export interface LinkCodecOptions {
   publicBaseUrl: string;
   /** Milliseconds since the epoch; tests move time with it. */
   now?: () => number;
+  /** Identical requests within one second share one link (link-reuse.ts). Default false. */
+  reuseWithinSecond?: boolean;
 }
 
 /** The encrypted claims, with short keys to keep URLs short. */
@@ -77,25 +83,33 @@ export function createLinkCodec(options: LinkCodecOptions): LinkCodec {
     if (Buffer.byteLength(kid) < 1 || Buffer.byteLength(kid) > 255) throw new Error('media link kid must be 1..255 bytes');
   }
   const keysByKid = new Map(keys.map((k) => [k.kid, k.key]));
-  const signing = keys[0]!;
+  const signing = sealerFor(keys[0]!);
   const baseUrl = options.publicBaseUrl.replace(/\/+$/, '');
+
+  const reuse = options.reuseWithinSecond ? createLinkReuse() : undefined;
 
   function mint(request: MintRequest): MintedLink {
     if (!Number.isInteger(request.ttlSeconds) || request.ttlSeconds < 1) {
       throw new RangeError('ttlSeconds must be a positive integer');
     }
-    const untilMs = Math.min(now() + request.ttlSeconds * 1000, request.notAfter?.getTime() ?? Infinity);
+    const nowMs = now();
+    const untilMs = Math.min(nowMs + request.ttlSeconds * 1000, request.notAfter?.getTime() ?? Infinity);
     // Whole seconds, rounded down, so the link never outlives notAfter (e.g. the CC token).
     const exp = Math.floor(untilMs / 1000);
+    if (reuse === undefined) return seal(request, exp);
+    return reuse(request, exp, nowMs, () => seal(request, exp));
+  }
+
+  function seal(request: MintRequest, exp: number): MintedLink {
     const claims: Claims = {
       t: request.target,
       d: request.disposition,
       f: request.fileName,
       e: exp,
-      i: randomBytes(12).toString('base64url'),
+      i: randomBase64url(LINK_ID_CHARS),
       ...(request.subject === undefined ? {} : { s: request.subject }),
     };
-    const token = seal(signing, Buffer.from(JSON.stringify(claims), 'utf8'));
+    const token = signing(Buffer.from(JSON.stringify(claims), 'utf8'));
     return { url: `${baseUrl}/media/${token}`, expiresAt: new Date(exp * 1000), fileName: request.fileName };
   }
 
@@ -140,14 +154,27 @@ export function createLinkCodec(options: LinkCodecOptions): LinkCodec {
   return { mint, verify };
 }
 
-function seal({ kid, key }: MediaLinkKey, plain: Buffer): string {
+/**
+ * The sealing function of one key. The header (version, kid) is built once; each token is assembled
+ * in one buffer, with its IV drawn from the random pool.
+ */
+function sealerFor({ kid, key }: MediaLinkKey): (plain: Buffer) => string {
   const kidBytes = Buffer.from(kid, 'utf8');
   const header = Buffer.concat([Buffer.from([VERSION, kidBytes.length]), kidBytes]);
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(header);
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([header, iv, body, cipher.getAuthTag()]).toString('base64url');
+  const ivStart = header.length;
+  const bodyStart = ivStart + IV_BYTES;
+  return (plain) => {
+    const token = Buffer.allocUnsafe(bodyStart + plain.length + TAG_BYTES);
+    header.copy(token, 0);
+    fillRandom(token, ivStart, IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key, token.subarray(ivStart, bodyStart), { authTagLength: TAG_BYTES });
+    cipher.setAAD(header);
+    // GCM is a stream mode: the ciphertext is as long as the plaintext and final() adds nothing.
+    cipher.update(plain).copy(token, bodyStart);
+    cipher.final();
+    cipher.getAuthTag().copy(token, bodyStart + plain.length);
+    return token.toString('base64url');
+  };
 }
 
 /** Authenticated claims are ours, but a shape check keeps a future format change from reaching the CC layer. */

@@ -12,9 +12,10 @@
 import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response } from 'express';
 import type { CcfsApi, GatewayApi, UpstreamDownload } from '../cc/types.js';
-import { isCcError } from '../cc/cc-error.js';
+import { describeCcFailure, isCcError } from '../cc/cc-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { requestContextOf, runWithRequestContext } from '../observability/request-context.js';
 import { auditMediaAccess, type MediaAction } from './audit.js';
 import { byteWindow, type ByteWindow } from './byte-window.js';
 import { contentDispositionHeader } from './content-disposition.js';
@@ -50,6 +51,8 @@ interface Exchange {
   wholeBody: { count: number } | undefined;
   completed: boolean;
   error: string | undefined;
+  /** Why the CC call failed (describeCcFailure: server, kind, codes), for the audit line. */
+  cause: string | undefined;
   clientGone: boolean;
 }
 
@@ -65,7 +68,10 @@ export function createMediaRoute(deps: MediaRouteDeps): express.Router {
     serveMedia(deps, req, res).catch((error: unknown) => {
       // A bug, not a CC failure: answer it without letting an unhandled rejection end the process.
       // Only the error's name: a message could quote the request (and so the token).
-      deps.logger.error({ errorName: error instanceof Error ? error.name : typeof error }, 'media route failed');
+      deps.logger.error(
+        { requestId: requestContextOf(res)?.requestId, errorName: error instanceof Error ? error.name : typeof error },
+        'media route failed',
+      );
       if (res.headersSent) res.destroy();
       else res.status(500).json({ error: { code: 'INTERNAL_ERROR', message: 'The media could not be served.' } });
     });
@@ -84,6 +90,7 @@ async function serveMedia(deps: MediaRouteDeps, req: Request, res: Response): Pr
     wholeBody: undefined,
     completed: false,
     error: undefined,
+    cause: undefined,
     clientGone: false,
   };
   const abort = new AbortController();
@@ -121,10 +128,16 @@ async function serveMedia(deps: MediaRouteDeps, req: Request, res: Response): Pr
   exchange.linkId = link.linkId;
 
   const rangeHeader = req.headers.range;
+  const request = requestContextOf(res);
   try {
-    upstream = await openUpstream(deps, link, rangeHeader, abort.signal);
+    // In the request context: the CC calls (and a gateway sign-in they cause) carry its trace.
+    const open = () => openUpstream(deps, link, rangeHeader, abort.signal);
+    upstream = await (request === undefined ? open() : runWithRequestContext(request, open));
   } catch (error) {
-    if (!exchange.clientGone) sendError(res, exchange, mediaErrorFor(error));
+    if (!exchange.clientGone) {
+      exchange.cause = causeOf(error);
+      sendError(res, exchange, mediaErrorFor(error));
+    }
     return;
   }
   if (exchange.clientGone) {
@@ -177,7 +190,10 @@ async function serveMedia(deps: MediaRouteDeps, req: Request, res: Response): Pr
       // Recorded as the failure happens, before pipeline tears the response down (audit must not
       // mistake it for a client leaving).
       upstream.stream.once('error', (error: unknown) => {
-        if (!exchange.clientGone && exchange.error === undefined) exchange.error = upstreamFailure(error);
+        if (!exchange.clientGone && exchange.error === undefined) {
+          exchange.error = upstreamFailure(error);
+          exchange.cause = causeOf(error);
+        }
       });
       try {
         await pipeline(upstream.stream, res);
@@ -211,9 +227,16 @@ async function* failuresRecorded(source: AsyncGenerator<Buffer>, exchange: Excha
   try {
     yield* source;
   } catch (error) {
-    if (!exchange.clientGone) exchange.error = upstreamFailure(error);
+    if (!exchange.clientGone) {
+      exchange.error = upstreamFailure(error);
+      exchange.cause = causeOf(error);
+    }
     throw error;
   }
+}
+
+function causeOf(error: unknown): string | undefined {
+  return isCcError(error) ? describeCcFailure(error) : undefined;
 }
 
 function upstreamFailure(error: unknown): string {
@@ -306,6 +329,7 @@ function audit(logger: Logger, req: Request, res: Response, exchange: Exchange):
   }
   auditMediaAccess(logger, {
     event: 'media.access',
+    requestId: requestContextOf(res)?.requestId,
     method: req.method,
     action,
     target: link?.target.kind,
@@ -313,6 +337,7 @@ function audit(logger: Logger, req: Request, res: Response, exchange: Exchange):
     kid: exchange.kid,
     status: res.statusCode,
     ...(exchange.error === undefined ? (exchange.clientGone ? { error: 'CLIENT_CLOSED' } : {}) : { error: exchange.error }),
+    ...(exchange.cause === undefined ? {} : { cause: exchange.cause }),
     completed: exchange.completed,
     bytesSent: exchange.wholeBody?.count ?? exchange.bytesSent,
     durationMs: Math.round(performance.now() - exchange.started),

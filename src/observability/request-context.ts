@@ -1,7 +1,15 @@
 /**
- * The request id of the HTTP request being served, carried through async calls with
- * AsyncLocalStorage so that every log line written while serving it names it (logger.ts mixin),
- * whichever layer writes the line.
+ * The request being served (its id and `traceparent`), for the work done for it that cannot be
+ * handed the request explicitly: the CC calls it causes (the transport sends its `traceparent`) and
+ * the log lines written meanwhile (the logger adds its id).
+ *
+ * It is set only around such work (`runWithRequestContext`), not around whole requests: on Node 20
+ * an enabled AsyncLocalStorage runs JavaScript hooks for every promise in the process, and a
+ * GraphQL request creates over 200 (Apollo's pipeline), which cost a third of a warm `_entities`
+ * request. So the storage is enabled only while some scope is open and disabled again when the last
+ * one closes; a request that makes no upstream call never turns it on. Lines that belong to a
+ * request but are written outside a scope (the access log, the media audit event, GraphQL errors)
+ * name the request themselves.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -12,17 +20,46 @@ export interface RequestContext {
   traceparent: string;
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
+const storage = new AsyncLocalStorage<RequestContext | undefined>();
+let openScopes = 0;
 
-export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {
-  return storage.run(context, fn);
+function close(): void {
+  openScopes -= 1;
+  if (openScopes === 0) storage.disable();
+}
+
+/** Runs `work` with `context` as the current request context until the promise it returns settles. */
+export async function runWithRequestContext<T>(context: RequestContext, work: () => Promise<T>): Promise<T> {
+  openScopes += 1;
+  try {
+    return await storage.run(context, work);
+  } finally {
+    close();
+  }
+}
+
+/** Runs `work` outside any request (a loop that outlives the request that started it). */
+export async function runOutsideRequestContext<T>(work: () => Promise<T>): Promise<T> {
+  if (openScopes === 0) return work();
+  openScopes += 1;
+  try {
+    return await storage.run(undefined, work);
+  } finally {
+    close();
+  }
 }
 
 export function currentRequestContext(): RequestContext | undefined {
   return storage.getStore();
 }
 
-/** Runs `fn` outside any request: for background work that a request merely set going. */
-export function runOutsideRequestContext<T>(fn: () => T): T {
-  return storage.exit(fn);
+/** The context of each request by its response object, for the handlers that serve it. */
+const byResponse = new WeakMap<object, RequestContext>();
+
+export function attachRequestContext(response: object, context: RequestContext): void {
+  byResponse.set(response, context);
+}
+
+export function requestContextOf(response: object): RequestContext | undefined {
+  return byResponse.get(response);
 }

@@ -170,7 +170,8 @@ describe('CC-FS client: errors', () => {
   });
 
   it('a reset connection is unavailable', async () => {
-    sim.inject('downloadRecord', { type: 'reset' });
+    // On both attempts: a reused connection that fails is sent once more (stale-connection.test.ts).
+    sim.inject('downloadRecord', { type: 'reset' }, { times: 2 });
     const error = await rejection(clients.ccfs.downloadRecord({ fileName: sim.samples.recordings[0]! }));
     expect(error.kind).toBe('unavailable');
   });

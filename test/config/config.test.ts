@@ -1,5 +1,5 @@
 /**
- * Configuration (contract §3): defaults, and every malformed or missing variable refused with one
+ * Configuration (README, Configuration): defaults, and every malformed or missing variable refused with one
  * line that names the variable and what it should hold, never echoing a secret.
  */
 import { describe, expect, it } from '@jest/globals';

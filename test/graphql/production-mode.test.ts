@@ -36,6 +36,38 @@ describe('NODE_ENV=production', () => {
     expect((sdl.data?._service as { sdl: string }).sdl).toContain('type Recording');
   });
 
+  it('marks every GraphQL answer uncacheable: answers carry tokens and links', async () => {
+    const answer = await h.query(`{ recording(fileName: "${h.sim.samples.recordings[0]}") { playback { token } } }`);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    expect((await h.query(INTROSPECTION)).headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('answers CORS for an allowed browser origin (preflight included) and for nobody else', async () => {
+    const studio = 'https://studio.apollographql.com';
+    const preflight = await fetch(h.server.graphqlUrl, {
+      method: 'OPTIONS',
+      headers: { origin: studio, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(studio);
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+    const post = (origin?: string) =>
+      fetch(h.server.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(origin === undefined ? {} : { origin }) },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+    const fromStudio = await post(studio);
+    expect(fromStudio.status).toBe(200);
+    expect(fromStudio.headers.get('access-control-allow-origin')).toBe(studio);
+    const fromElsewhere = await post('https://evil.example.com');
+    expect(fromElsewhere.headers.get('access-control-allow-origin')).toBeNull();
+    const withoutOrigin = await post();
+    expect(withoutOrigin.status).toBe(200);
+    expect(withoutOrigin.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('serves no Sandbox landing page', async () => {
     const page = await landingPage(h);
     expect(page.html).not.toContain('new window.EmbeddedSandbox');

@@ -3,7 +3,6 @@ import { GraphQLError, Kind } from 'graphql';
 import { DateScalar, DateTimeScalar, formatDateTime } from '../../src/graphql/resolvers/scalars.js';
 import { formatGraphQLError, badUserInput } from '../../src/graphql/errors.js';
 import { CcError } from '../../src/cc/cc-error.js';
-import { silentLogger } from '../../src/observability/logger.js';
 
 describe('DateTime', () => {
   it('serialises instants in UTC without zero milliseconds', () => {
@@ -42,7 +41,7 @@ describe('Date', () => {
 
 describe('formatGraphQLError', () => {
   const wrap = (original: Error) => new GraphQLError(original.message, { path: ['recording', 'playback'], originalError: original });
-  const format = (error: GraphQLError) => formatGraphQLError({ message: error.message, path: error.path, extensions: { ...error.extensions, stacktrace: ['at x'] } }, error, silentLogger);
+  const format = (error: GraphQLError) => formatGraphQLError({ message: error.message, path: error.path, extensions: { ...error.extensions, stacktrace: ['at x'] } }, error);
 
   it.each([
     ['not_found', '0300011', 'CC_FILE_NOT_FOUND'],

@@ -18,8 +18,9 @@ afterAll(() => databases.cleanup());
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
+/** Files this stack ingested: counted once the commit, the metrics and the log line are all done. */
 async function ingestedFiles(stack: IngestionStack): Promise<number> {
-  return (await files(stack.handle)).filter((file) => file.state === 'ingested').length;
+  return stack.ingested.length;
 }
 
 describe.each(DATABASE_KINDS)('recording-index ingestion on %s', (kind) => {
@@ -135,6 +136,35 @@ describe.each(DATABASE_KINDS)('recording-index ingestion on %s', (kind) => {
     }
   });
 
+  it('cuts a file off when stopped mid-ingestion (nothing kept), and fetches it again after the restart', async () => {
+    const database = await databases.fresh(kind);
+    const sim = await startSimulator({ exportDelayMs: 50 });
+    try {
+      const first = await startIngestionStack({ database, sim, start: false });
+      sim.knobs.bytesPerSecond = 2_000; // a download that takes a while
+      await first.ingestion.start();
+      await eventually(() => sim.counters.inFlight.downloadBillFile > 0);
+      await first.ingestion.stop();
+      expect(await recordings(first.handle)).toBe(0);
+      const [file] = await files(first.handle);
+      expect(file?.state).toBe('ready'); // not given up: the same file is fetched again
+      expect((await windows(first.handle))[0]?.state).toBe('asked');
+      await first.close();
+
+      delete sim.knobs.bytesPerSecond;
+      const second = await startIngestionStack({ database, sim });
+      try {
+        await eventually(async () => (await ingestedFiles(second)) === 1);
+        expect(sim.counters.calls.queryBillData).toBe(1);
+        expect(await recordings(second.handle)).toBe(sim.samples.recordings.length);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('polls the expected file name when no callback comes, with backoff while the CC-FS answers not-found', async () => {
     const stack = await startIngestionStack({
       database: await databases.fresh(kind),
@@ -154,6 +184,30 @@ describe.each(DATABASE_KINDS)('recording-index ingestion on %s', (kind) => {
       expect(await recordings(stack.handle)).toBe(stack.sim.samples.recordings.length);
     } finally {
       if (process.env['DUMP_LOGS']) console.log(stack.logs.text.split('\n').map((l) => l.slice(0, 400)).join('\n'));
+      await stack.close();
+    }
+  });
+
+  it('finds the file under the next day’s name when the request was made just before midnight and no callback comes', async () => {
+    // Our clock reads 30 s before today's (UTC) midnight; the simulator's reads today: it names the file after today.
+    const clock = new ManualClock(Math.floor(Date.now() / DAY) * DAY - 30_000);
+    const stack = await startIngestionStack({
+      database: await databases.fresh(kind),
+      simulator: { exportDelayMs: 0 },
+      env: { CC_CALLBACK_WAIT_SECONDS: '0' },
+      tuning: { now: clock.now },
+      start: false,
+    });
+    try {
+      stack.sim.injectExport({ type: 'noCallback' });
+      await stack.ingestion.start();
+      await eventually(async () => (await ingestedFiles(stack)) === 1);
+      const made = stack.sim.exports()[0];
+      const [file] = await files(stack.handle);
+      expect(file).toMatchObject({ file_name: made?.fileName, state: 'ingested', row_count: made?.records });
+      expect((await windows(stack.handle))[0]?.bill_file_name).toBe(made?.fileName);
+      expect(stack.logs.text).toContain("found under the other day's name");
+    } finally {
       await stack.close();
     }
   });

@@ -36,7 +36,9 @@ describe('two replicas on one PostgreSQL', () => {
         a.ingestion.ingester?.kick();
         b.ingestion.ingester?.kick();
       }
-      await eventually(async () => (await files(a.handle)).filter((f) => f.state === 'ingested').length === 3, 30_000);
+      // Counted by the replicas once each file's commit, metrics and log line are done.
+      await eventually(() => a.ingested.length + b.ingested.length === 3, 30_000);
+      expect((await files(a.handle)).filter((f) => f.state === 'ingested')).toHaveLength(3);
 
       const planned = await windows(a.handle);
       expect(planned.map((w) => w.id)).toEqual([1, 2, 3]); // 8 days → three pieces, planned once

@@ -186,3 +186,72 @@ describe('link codec', () => {
     }
   });
 });
+
+describe('link reuse within one second (MEDIA_LINK_REUSE)', () => {
+  const T = T0 + 250; // a quarter into a second
+  const setup = () => {
+    let now = T;
+    const clock = () => now;
+    return {
+      reusing: createLinkCodec({ keys: [k1], publicBaseUrl: BASE, now: clock, reuseWithinSecond: true }),
+      fresh: createLinkCodec({ keys: [k1], publicBaseUrl: BASE, now: clock }),
+      at: (ms: number) => {
+        now = ms;
+      },
+    };
+  };
+
+  it('gives identical requests in the same second the same link, with the expiry a fresh link gets', () => {
+    const { reusing, fresh, at } = setup();
+    const first = reusing.mint(request);
+    at(T + 700);
+    const again = reusing.mint({ ...request, target: { ...request.target } });
+    expect(again.url).toBe(first.url);
+    expect(again.expiresAt.getTime()).toBe(fresh.mint(request).expiresAt.getTime());
+    expect(reusing.verify(tokenOf(again.url)).linkId).toBe(reusing.verify(tokenOf(first.url)).linkId);
+  });
+
+  it('mints a new link, with a new id and the later expiry, in the next second', () => {
+    const { reusing, fresh, at } = setup();
+    const first = reusing.mint(request);
+    at(T + 750); // the next second has begun
+    const next = reusing.mint(request);
+    expect(next.url).not.toBe(first.url);
+    expect(reusing.verify(tokenOf(next.url)).linkId).not.toBe(reusing.verify(tokenOf(first.url)).linkId);
+    expect(next.expiresAt.getTime()).toBe(first.expiresAt.getTime() + 1000);
+    expect(next.expiresAt.getTime()).toBe(fresh.mint(request).expiresAt.getTime());
+  });
+
+  it('renews a link capped by notAfter every second too, although its expiry stays the same', () => {
+    const { reusing, at } = setup();
+    const capped = { ...request, notAfter: new Date(T0 + 300_500) };
+    const first = reusing.mint(capped);
+    at(T + 5_000);
+    const later = reusing.mint(capped);
+    expect(later.expiresAt.getTime()).toBe(first.expiresAt.getTime());
+    expect(later.url).not.toBe(first.url);
+  });
+
+  it('never shares a link between subjects, targets, dispositions, file names or expiries', () => {
+    const { reusing } = setup();
+    const base = reusing.mint(request).url;
+    const variants: MintRequest[] = [
+      { ...request, subject: 'bob@example.com' },
+      { ...request, subject: undefined },
+      { ...request, target: { kind: 'downloadRecord', fileName: 'Y:/1/0/20180309/108/2022319.V3' } },
+      { ...request, disposition: 'inline' },
+      { ...request, fileName: 'other.V3' },
+      { ...request, ttlSeconds: 901 },
+      { ...request, notAfter: new Date(T0 + 60_000) },
+      // A target whose fields are a prefix of another's.
+      { ...request, target: { kind: 'downloadRecord', fileName: 'Y:/1/0/20180309/108/2022318.V3' } },
+    ];
+    const urls = variants.map((variant) => reusing.mint(variant).url);
+    expect(new Set([base, ...urls]).size).toBe(variants.length + 1);
+    for (const [i, variant] of variants.entries()) {
+      const verified = reusing.verify(tokenOf(urls[i]!));
+      expect(verified.subject).toBe(variant.subject);
+      expect(verified.target).toEqual(variant.target);
+    }
+  });
+});

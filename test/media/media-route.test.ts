@@ -1,5 +1,5 @@
 /**
- * The media route over real HTTP: the real CC clients against the real simulator (contract §2,
+ * The media route over real HTTP: the real CC clients against the real simulator (README, The media route;
  * issue 4 "Done when").
  */
 import { createHash } from 'node:crypto';
@@ -353,12 +353,17 @@ describe('platform failures before the first byte → JSON errors', () => {
   });
 
   it('503 with Retry-After when the platform cannot be reached', async () => {
-    h.sim.inject('videofiledownload', { type: 'reset' }, { times: 1 });
-    const { conferenceId, recordId } = h.sim.samples.conference;
-    const response = await fetch(link({ kind: 'videoFileDownload', conferenceId, recordId, fileType: 1 }, 'v.mp4'));
-    expect(response.status).toBe(503);
-    expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await errorOf(response)).code).toBe('CC_UNAVAILABLE');
+    // Both attempts are reset (a reused connection that fails is sent once more on a new one).
+    h.sim.inject('videofiledownload', { type: 'reset' }, { times: 2 });
+    try {
+      const { conferenceId, recordId } = h.sim.samples.conference;
+      const response = await fetch(link({ kind: 'videoFileDownload', conferenceId, recordId, fileType: 1 }, 'v.mp4'));
+      expect(response.status).toBe(503);
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await errorOf(response)).code).toBe('CC_UNAVAILABLE');
+    } finally {
+      h.sim.clearFaults();
+    }
   });
 });
 
@@ -424,6 +429,25 @@ describe('audit and metrics', () => {
     expect(everything).not.toContain(fileName);
     expect(everything).not.toContain('/media/');
     for (const key of h.keys) expect(everything).not.toContain(key.key.toString('base64'));
+  });
+
+  it('names the cause of a CC_UNAVAILABLE in its audit event, without the file name', async () => {
+    h.sim.inject('downloadRecord', { type: 'reset' }, { times: 2 });
+    try {
+      const linesBefore = h.logLines.length;
+      const response = await fetch(recordingLink(RANGE_FILE));
+      expect(response.status).toBe(503);
+      await response.arrayBuffer();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const event = h.logLines
+        .slice(linesBefore)
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((e) => e.event === 'media.access');
+      expect(event).toMatchObject({ status: 503, error: 'CC_UNAVAILABLE', cause: 'CC-FS unavailable ECONNRESET' });
+      expect(h.logLines.slice(linesBefore).join('\n')).not.toContain(RANGE_FILE);
+    } finally {
+      h.sim.clearFaults();
+    }
   });
 
   it('counts bytes per link kind and rejections per reason, and has no stream left open', async () => {

@@ -27,11 +27,41 @@ describe('createLogger', () => {
     expect(logs.lines()[0]).toMatchObject({ harmless: 'kept', token: '[redacted]', msg: 'event' });
   });
 
-  it('adds the request id of the request being served', () => {
+  it('adds the request id of the request being served', async () => {
     const logs = new LogCapture();
     const logger = createLogger({ level: 'info', destination: logs });
-    runWithRequestContext({ requestId: 'a'.repeat(32), traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` }, () => logger.info('inside'));
+    await runWithRequestContext({ requestId: 'a'.repeat(32), traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` }, async () => {
+      await Promise.resolve();
+      logger.info('inside');
+    });
     logger.info('outside');
     expect(logs.lines().map((line) => line.requestId)).toEqual(['a'.repeat(32), undefined]);
+  });
+
+  it('censors at any usual depth and in any case, inside arrays and errors, without changing the logged object', () => {
+    const logs = new LogCapture();
+    const logger = createLogger({ level: 'info', destination: logs });
+    const failure = Object.assign(new Error('upstream failed'), { url: 'http://cc/playVoice?st=tok-in-error', code: 'ECONNRESET' });
+    const logged = {
+      outer: { inner: { deeper: { Token: 'deep-token', kept: 1 } } },
+      list: [{ password: 'pw-in-array' }, 'plain'],
+      call: { request: { headers: { 'Router-Authorization': 'rs-header', accept: '*/*' } } },
+      err: failure,
+      harmless: 'kept',
+    };
+    logger.info(logged, 'event');
+    const text = logs.text;
+    for (const secret of ['deep-token', 'pw-in-array', 'rs-header', 'tok-in-error']) expect(text).not.toContain(secret);
+    expect(logs.lines()[0]).toMatchObject({
+      outer: { inner: { deeper: { Token: '[redacted]', kept: 1 } } },
+      list: [{ password: '[redacted]' }, 'plain'],
+      call: { request: { headers: { 'Router-Authorization': '[redacted]', accept: '*/*' } } },
+      err: { message: 'upstream failed', code: 'ECONNRESET', url: '[redacted]' },
+      harmless: 'kept',
+    });
+    // The caller's object is untouched.
+    expect(logged.outer.inner.deeper.Token).toBe('deep-token');
+    expect(logged.call.request.headers['Router-Authorization']).toBe('rs-header');
+    expect(failure.url).toContain('tok-in-error');
   });
 });

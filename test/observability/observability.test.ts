@@ -90,6 +90,17 @@ describe('logs, request ids and metrics', () => {
     for (const line of mediaAccess) expect(line.requestId).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it('names the request in the log line of a CC failure in a GraphQL answer', async () => {
+    const trace = '5bf92f3577b34da6a3ce929d0e0e4736';
+    const answer = await h.query('{ recording(fileName: "Y:/1/0/20180309/108/no-such-file.V3") { playback { token } } }', {}, {
+      'router-authorization': ROUTER_SECRET,
+      traceparent: `00-${trace}-00f067aa0ba902b7-01`,
+    });
+    expect(answer.errors?.[0]?.extensions?.code).toBe('CC_FILE_NOT_FOUND');
+    const line = h.logs.lines().find((l) => l.msg === 'CC call failed' && l.requestId === trace);
+    expect(line).toMatchObject({ level: 30, err: { kind: 'not_found' } });
+  });
+
   it.each([
     ['no traceparent', undefined],
     ['a malformed traceparent', '00-not-a-trace-01'],

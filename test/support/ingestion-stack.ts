@@ -39,6 +39,8 @@ export interface IngestionStack {
   metrics: Metrics;
   logs: LogCapture;
   callbackUrl: string;
+  /** Files this stack's ingester ingested, in order (appended after the commit, its metrics and its log line). */
+  ingested: string[];
   /** Stops the loop, the server, the clients, the database and an owned simulator. */
   close(): Promise<void>;
 }
@@ -71,6 +73,8 @@ export async function startIngestionStack(options: IngestionStackOptions): Promi
   await migrateToLatest(handle);
   const ingestion = createIngestion({ config: resolved, handle, ccfs: clients.ccfs, logger, metrics, tuning: { ...FAST_INGESTION, ...options.tuning } });
   const server = await startServer({ config: resolved, ccfs: clients.ccfs, gateway: clients.gateway, logger, metrics, database: handle, ingestion });
+  const ingested: string[] = [];
+  ingestion.ingester?.events.on('fileIngested', (event) => ingested.push(event.fileName));
   if (options.start ?? true) await ingestion.start();
   return {
     sim,
@@ -82,6 +86,7 @@ export async function startIngestionStack(options: IngestionStackOptions): Promi
     metrics,
     logs,
     callbackUrl,
+    ingested,
     async close() {
       await ingestion.stop();
       await server.close(0);

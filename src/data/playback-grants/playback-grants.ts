@@ -13,6 +13,11 @@ import type { TokenCache } from './token-cache.js';
 export interface PlaybackGrants {
   /** The grant of a normalized file name: cached, shared with a call in flight, or fresh. */
   grantFor(key: string): Promise<PlayVoiceGrant>;
+  /**
+   * The cached grant of a normalized file name when the cache answers without waiting (in memory),
+   * else undefined (then grantFor): a warm field resolves without a promise, a batch or a tick.
+   */
+  cachedGrant(key: string): PlayVoiceGrant | undefined;
   /** A fresh token for a file whose `refusedToken` the platform no longer accepts. */
   renew(fileName: string, refusedToken: string): Promise<string>;
 }
@@ -30,6 +35,7 @@ function asError(error: unknown): Error {
 
 export function createPlaybackGrants({ ccfs, cache, metrics, logger }: PlaybackGrantsDeps): PlaybackGrants {
   const inFlight = new Map<string, Promise<PlayVoiceGrant>>();
+  const hits = metrics.tokenCache.labels({ outcome: 'hit' });
 
   async function cached(key: string): Promise<PlayVoiceGrant | undefined> {
     try {
@@ -59,6 +65,11 @@ export function createPlaybackGrants({ ccfs, cache, metrics, logger }: PlaybackG
   }
 
   return {
+    cachedGrant(key) {
+      const grant = cache.peek?.(key);
+      if (grant !== undefined) hits.inc();
+      return grant;
+    },
     async grantFor(key) {
       const hit = (await cached(key)) ?? inFlight.get(key);
       metrics.tokenCache.inc({ outcome: hit === undefined ? 'miss' : 'hit' });

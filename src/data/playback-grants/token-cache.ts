@@ -12,6 +12,8 @@ import type { PlayVoiceGrant } from '../../cc/types.js';
 export interface TokenCache {
   /** A grant that may still be handed out, or undefined. Keys are normalized file names. */
   get(key: string): Promise<PlayVoiceGrant | undefined>;
+  /** `get` without waiting, for a cache that can answer at once (in memory); a shared store has none. */
+  peek?(key: string): PlayVoiceGrant | undefined;
   set(key: string, grant: PlayVoiceGrant): Promise<void>;
   /** Drops the entry if it still holds `token` (the platform refused it, e.g. after a CC-FS restart). */
   forget(key: string, token: string): Promise<void>;
@@ -38,13 +40,18 @@ export function createMemoryTokenCache(options: MemoryTokenCacheOptions = {}): T
   const marginMs = reuseMarginMs(options.reuseMarginSeconds);
   const cache = new LRUCache<string, PlayVoiceGrant>({ max: options.max ?? 10_000 });
 
+  const peek = (key: string): PlayVoiceGrant | undefined => {
+    const grant = cache.get(key);
+    if (grant === undefined) return undefined;
+    if (grant.expiresAt.getTime() - now() > marginMs) return grant;
+    cache.delete(key);
+    return undefined;
+  };
+
   return {
+    peek,
     async get(key) {
-      const grant = cache.get(key);
-      if (grant === undefined) return undefined;
-      if (grant.expiresAt.getTime() - now() > marginMs) return grant;
-      cache.delete(key);
-      return undefined;
+      return peek(key);
     },
     async set(key, grant) {
       const reusableMs = grant.expiresAt.getTime() - now() - marginMs;

@@ -24,22 +24,32 @@ export interface RecordingIndexLoaders {
 
 export function createRecordingIndexLoaders(reader: RecordingIndexReader, metrics: Metrics): RecordingIndexLoaders {
   const options = { maxBatchSize: INDEX_MAX_BATCH_SIZE };
+  // Each made on first use: a request that asks no index field builds none.
+  let recordingsByCall: RecordingIndexLoaders['recordingsByCall'] | undefined;
+  let recordingByFileName: RecordingIndexLoaders['recordingByFileName'] | undefined;
+  let agentOperationIndexReadyAt: RecordingIndexLoaders['agentOperationIndexReadyAt'] | undefined;
   return {
-    recordingsByCall: new DataLoader(async (callIds) => {
-      metrics.loaderBatchSize.observe({ loader: 'recordingsByCall' }, callIds.length);
-      const byCall = await reader.recordingsByCallIds(callIds);
-      return callIds.map((callId) => byCall.get(callId) ?? []);
-    }, options),
-    recordingByFileName: new DataLoader(async (fileNames) => {
-      metrics.loaderBatchSize.observe({ loader: 'recordingByFileName' }, fileNames.length);
-      const byName = await reader.recordingsByFileNames(fileNames);
-      return fileNames.map((fileName) => byName.get(fileName) ?? null);
-    }, options),
-    agentOperationIndexReadyAt: new DataLoader(async (fileNames) => {
-      metrics.loaderBatchSize.observe({ loader: 'agentOperationIndexReadyAt' }, fileNames.length);
-      const readyAt = await reader.readyAtByFileNames(fileNames);
-      return fileNames.map((fileName) => readyAt.get(fileName) ?? null);
-    }, options),
+    get recordingsByCall() {
+      return (recordingsByCall ??= new DataLoader(async (callIds) => {
+        metrics.loaderBatchSize.observe({ loader: 'recordingsByCall' }, callIds.length);
+        const byCall = await reader.recordingsByCallIds(callIds);
+        return callIds.map((callId) => byCall.get(callId) ?? []);
+      }, options));
+    },
+    get recordingByFileName() {
+      return (recordingByFileName ??= new DataLoader(async (fileNames) => {
+        metrics.loaderBatchSize.observe({ loader: 'recordingByFileName' }, fileNames.length);
+        const byName = await reader.recordingsByFileNames(fileNames);
+        return fileNames.map((fileName) => byName.get(fileName) ?? null);
+      }, options));
+    },
+    get agentOperationIndexReadyAt() {
+      return (agentOperationIndexReadyAt ??= new DataLoader(async (fileNames) => {
+        metrics.loaderBatchSize.observe({ loader: 'agentOperationIndexReadyAt' }, fileNames.length);
+        const readyAt = await reader.readyAtByFileNames(fileNames);
+        return fileNames.map((fileName) => readyAt.get(fileName) ?? null);
+      }, options));
+    },
   };
 }
 

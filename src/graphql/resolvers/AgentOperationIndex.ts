@@ -6,6 +6,7 @@
 import type { AgentOperationIndexResolvers, AgentOperationResolvers } from '../../generated/resolvers-types.js';
 import { opTypeName } from '../../cc/files/op-types.js';
 import { pageOfOperations } from '../paging/paging.js';
+import { inRequest } from '../context.js';
 import { mintLink } from '../mint-link.js';
 import { linkTtlSeconds, optionalAgentId, optionalCallId, pageSize, pageStart, requireIndexFileName } from '../validation.js';
 
@@ -32,7 +33,7 @@ export const AgentOperationIndex: AgentOperationIndexResolvers = {
       first: pageSize(args.first),
       start: pageStart(args.after),
     };
-    const rows = await context.services.operations.rows(parent.fileName);
+    const rows = await inRequest(context, () => context.services.operations.rows(parent.fileName));
     return pageOfOperations(rows, query);
   },
 

@@ -1,21 +1,21 @@
 /**
  * Recording: playback through the per-request playback loader; download verifies the file through
  * the same loader first (an unknown file is CC_FILE_NOT_FOUND, not a link that fails later), which
- * costs nothing extra when `playback` is in the same query. The index fields read the row the
- * parent already holds (Call.recordings, searchRecordings) or, for a recording named by file name,
- * one batched query per request (recording-index-loaders.ts); all null while `indexed` is false.
+ * costs nothing extra when `playback` is in the same query. A grant already at hand answers without
+ * a promise (a warm `_entities` of 20 recordings then resolves in one pass). The index fields read the
+ * row the parent already holds (Call.recordings, searchRecordings) or, for a recording named by file
+ * name, one batched query per request (recording-index-loaders.ts); all null while `indexed` is false.
  */
 import { requireLinkScope } from '../../auth/caller-auth.js';
-import { normalizeCcFileName } from '../../cc/types.js';
+import { normalizeCcFileName, type PlayVoiceGrant } from '../../cc/types.js';
 import type { RecordingResolvers } from '../../generated/resolvers-types.js';
 import { directionOf } from '../../data/recording-index/call-direction.js';
 import type { RecordingEntry } from '../../data/recording-index/recording-entry.js';
 import type { GraphQLContext } from '../context.js';
-import type { RecordingModel } from '../models.js';
 import { loadIndexedRecording } from '../loaders/recording-index-loaders.js';
 import { baseNameOf } from '../link-file-names.js';
 import { mintLink } from '../mint-link.js';
-import { loadPlayback } from '../loaders/playback-loader.js';
+import type { PlaybackModel, RecordingModel } from '../models.js';
 import { linkTtlSeconds, requireRecordingFileName } from '../validation.js';
 
 /** The recording's row of the index: the one the parent read, or one batched lookup per request. */
@@ -31,19 +31,31 @@ function fromIndex<T>(pick: (entry: RecordingEntry) => T) {
   };
 }
 
+function playbackOf(grant: PlayVoiceGrant, fileName: string): PlaybackModel {
+  return { token: grant.token, expiresAt: grant.expiresAt, fileName: normalizeCcFileName(fileName) };
+}
+
 export const Recording: RecordingResolvers = {
-  // Async on purpose: a refused representation then fails alone in `_entities`, not the whole list.
-  __resolveReference: async (reference) => ({ fileName: requireRecordingFileName(reference.fileName) }),
+  __resolveReference: (reference) => {
+    try {
+      return { fileName: requireRecordingFileName(reference.fileName) };
+    } catch (error) {
+      // A rejected promise, not a throw: a refused representation then fails alone in `_entities`,
+      // not the whole list.
+      return Promise.reject(error);
+    }
+  },
   fileName: (parent) => parent.fileName,
 
-  playback: async (parent, _args, context) => {
+  playback: (parent, _args, context) => {
     // The CC token is itself a credential for the recording: same scope as a link.
     requireLinkScope(context.auth);
-    const grant = await loadPlayback(context.loaders.playback, parent.fileName);
-    return { token: grant.token, expiresAt: grant.expiresAt, fileName: normalizeCcFileName(parent.fileName) };
+    const grant = context.loaders.playback.now(parent.fileName);
+    if (grant !== undefined) return playbackOf(grant, parent.fileName);
+    return context.loaders.playback.load(parent.fileName).then((loaded) => playbackOf(loaded, parent.fileName));
   },
 
-  download: async (parent, { expiresInSeconds }, context) => {
+  download: (parent, { expiresInSeconds }, context) => {
     const ttlSeconds = linkTtlSeconds(expiresInSeconds, context.services.config);
     // Minting first: a caller who may not have links is refused before any upstream call.
     const link = mintLink(context, {
@@ -52,8 +64,8 @@ export const Recording: RecordingResolvers = {
       fileName: baseNameOf(parent.fileName),
       ttlSeconds,
     });
-    await loadPlayback(context.loaders.playback, parent.fileName);
-    return link;
+    if (context.loaders.playback.now(parent.fileName) !== undefined) return link;
+    return context.loaders.playback.load(parent.fileName).then(() => link);
   },
 
   indexed: async (parent, _args, context) => (await indexRow(parent, context)) !== null,

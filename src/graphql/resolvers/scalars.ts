@@ -8,8 +8,19 @@ import { isValidCalendarDate } from '../../cc/files/calendar-date.js';
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Recently formatted instants: a response repeats a few expiries many times (20 links, one CC token life). */
+const formatted = new Map<number, string>();
+const FORMATTED_MAX = 1024;
+
 export function formatDateTime(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
+  const seconds = Math.floor(date.getTime() / 1000);
+  let text = formatted.get(seconds);
+  if (text === undefined) {
+    text = `${date.toISOString().slice(0, 19)}Z`;
+    if (formatted.size >= FORMATTED_MAX) formatted.clear();
+    formatted.set(seconds, text);
+  }
+  return text;
 }
 
 export function parseDateTime(text: string): Date | undefined {
