@@ -7,7 +7,9 @@
  *   npm run bench -- --only=streaming  any of batching, graphql, streaming (comma-separated)
  *   npm run bench -- --cpu-prof        also write V8 CPU profiles of our process to bench/tmp/profiles
  *   npm run bench -- --ours-entry=/copy/of/src/main.ts   measure another tree as "ours" (before/after)
+ *   npm run bench -- --compiled        build dist/ first and measure it, as `npm start` runs it
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runBatching } from './batching.js';
@@ -24,9 +26,16 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     'ours-entry': { type: 'string' },
+    compiled: { type: 'boolean', default: false },
   },
 });
 if (values['ours-entry'] !== undefined) setOursEntry(values['ours-entry']);
+else if (values.compiled) {
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
+  setOursEntry('dist/main.js');
+}
+const oursRuns = values['ours-entry'] ?? (values.compiled ? 'dist/main.js (npm start)' : 'src/main.ts under tsx (npm run dev)');
 
 const quick = values.quick ?? false;
 const only = new Set((values.only ?? 'batching,graphql,streaming,mixed').split(',').map((s) => s.trim()));
@@ -43,6 +52,7 @@ const results: BenchResults = {
   mode: quick ? 'quick' : 'full',
   durationSeconds: 0,
   machine: describeMachine(),
+  ours: oursRuns,
 };
 log(`cc-media-subgraph benchmarks (${results.mode}) — ${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}`);
 
