@@ -11,7 +11,8 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# Compiling needs no install script (better-sqlite3's native build happens in the deps stage).
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json codegen.yml ./
 COPY scripts/build.mjs ./scripts/
 COPY schema ./schema
@@ -19,17 +20,25 @@ COPY src ./src
 # codegen, tsc, and the files read at run time (simulator assets) into dist/.
 RUN npm run build
 
-# 2. Production dependencies only (no install scripts: nothing at run time needs one).
+# 2. Production dependencies only, without install scripts but one: better-sqlite3 (the embedded
+#    database used when DATABASE_URL is unset) is a native module, compiled here for this Node.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+ && npm rebuild better-sqlite3 \
+ && npm cache clean --force
 
 # 3. Runtime.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
-    PORT=4001
+    PORT=4001 \
+    DATA_DIR=/var/lib/cc-media
 WORKDIR /app
+# The embedded database's directory (a volume; unused when DATABASE_URL points at PostgreSQL).
+RUN mkdir -p /var/lib/cc-media && chown 1000:1000 /var/lib/cc-media
+VOLUME /var/lib/cc-media
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The schema is read at start (dist/graphql → ../../schema).

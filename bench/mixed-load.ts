@@ -17,8 +17,7 @@ import { expectNoErrors, postGraphQL } from './lib/graphql-client.js';
 import { pinToCpu, unpin } from './lib/process-cpu.js';
 import { forkRpcChild } from './lib/rpc.js';
 import { MIB } from './lib/stats.js';
-import type { SubgraphProcess } from '../test/support/subgraph-process.js';
-import { spawnOurs } from './lib/ours.js';
+import { startOurSubgraph } from './lib/subgraph.js';
 import type { SimulatorChildInfo } from './servers/simulator-child.js';
 
 export interface GraphQLHalf {
@@ -127,10 +126,10 @@ export async function runMixedLoad(options: {
   const downloaders = options.downloaders ?? 10;
   const seconds = options.phaseSeconds;
   const sim = await forkRpcChild<SimulatorChildInfo>(new URL('./servers/simulator-child.ts', import.meta.url));
-  let ours: SubgraphProcess | undefined;
+  let ours: Awaited<ReturnType<typeof startOurSubgraph>> | undefined;
   try {
     await sim.call('addFile', FILE, { size: FILE_BYTES, kind: 'bytes' });
-    ours = await spawnOurs(sim.info, {
+    ours = await startOurSubgraph(sim.info, {
       env: { ROUTER_SECRET, LOG_LEVEL: 'info' },
       ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}),
     });

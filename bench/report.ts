@@ -5,6 +5,9 @@ import type { BatchingResult } from './batching.js';
 import type { GraphQLThroughputResult } from './graphql-throughput.js';
 import type { MixedLoadResult } from './mixed-load.js';
 import type { StreamingResult } from './streaming.js';
+import type { IndexGraphQLResult } from './index-graphql.js';
+import type { IndexIngestResult } from './index-ingest.js';
+import { indexGraphQLRows, indexIngestRows, indexMissedTargetNotes, indexNotes } from './index-report.js';
 
 export interface BenchResults {
   startedAt: string;
@@ -16,6 +19,10 @@ export interface BenchResults {
   batching?: BatchingResult;
   graphql?: GraphQLThroughputResult;
   streaming?: StreamingResult;
+  /** 4. recording-index ingestion (may come from an earlier run than the others: see its measuredAt). */
+  indexIngest?: IndexIngestResult;
+  /** 5. GraphQL on the ingested index. */
+  indexGraphQL?: IndexGraphQLResult;
   mixed?: MixedLoadResult;
 }
 
@@ -270,6 +277,8 @@ export function markdownTable(results: BenchResults): string {
     ...(results.batching ? batchingRows(results.batching) : []),
     ...(results.graphql ? graphqlRows(results.graphql) : []),
     ...(results.streaming ? streamingRows(results.streaming) : []),
+    ...(results.indexIngest ? indexIngestRows(results.indexIngest) : []),
+    ...(results.indexGraphQL ? indexGraphQLRows(results.indexGraphQL) : []),
     ...(results.mixed ? mixedRows(results.mixed) : []),
   ];
   const header = '| benchmark | measure | ours | baseline | ratio | target | met |\n|---|---|---:|---:|---:|---|---|';
@@ -315,6 +324,7 @@ export function missedTargetNotes(results: BenchResults): string[] {
       `Mixed load: with GraphQL saturating the server the downloads reach ${m.downloadRatio.toFixed(2)}× their rate alone, and the slowest wait is ${m.worstWaitMs.toFixed(0)} ms. Both halves share one core of ours (and the other core runs the simulator, autocannon and every curl), so GraphQL's CPU is taken from the downloads' and the load generators' from the simulator's.`,
     );
   }
+  notes.push(...indexMissedTargetNotes(results.indexIngest, results.indexGraphQL));
   return notes;
 }
 
@@ -329,6 +339,7 @@ export function readmeSection(results: BenchResults): string {
     'The machine is shared: absolute rates drift by up to 2× between runs (e.g. nginx with 16 downloads); the ratios are taken within one run, and CPU seconds per GiB are the steadier streaming figure.',
   );
   notes.push(`Every server runs in its own process on 127.0.0.1 (ours: ${results.ours ?? 'src/main.ts under tsx'}, NODE_ENV=production, configured by environment variables to use a simulator in another process). Figures are medians of the rounds after a warm-up; MiB = 2^20 bytes.`);
+  notes.push(...indexNotes(results.indexIngest, results.indexGraphQL));
   const misses = missedTargetNotes(results);
   return [
     markdownTable(results),

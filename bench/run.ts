@@ -1,21 +1,26 @@
 /**
- * `npm run bench` — the three side-by-side benchmarks of issue 5, each against a baseline run in
- * the same invocation. Writes bench/results.json and bench/README-table.md and prints the table.
+ * `npm run bench` — the side-by-side benchmarks of issue 5 (batching, graphql, streaming) and of
+ * issue 10 (index: ingesting a recording index, GraphQL on it), each against a baseline run in the
+ * same invocation. Writes bench/results.json and bench/README-table.md and prints the table.
  *
- *   npm run bench                      full run (several minutes)
- *   npm run bench -- --quick           one short round of each (about a minute or two)
- *   npm run bench -- --only=streaming  any of batching, graphql, streaming (comma-separated)
+ *   npm run bench                      full run (about half an hour with the index benchmarks)
+ *   npm run bench -- --quick           one short round of each (index: 100,000 rows)
+ *   npm run bench -- --only=streaming  any of batching, graphql, streaming, index (comma-separated);
+ *                                      the sections not run keep their figures from results.json
+ *   npm run bench -- --index-rows=N    rows of the recording index (default 1,000,000)
  *   npm run bench -- --cpu-prof        also write V8 CPU profiles of our process to bench/tmp/profiles
  *   npm run bench -- --ours-entry=/copy/of/src/main.ts   measure another tree as "ours" (before/after)
  *   npm run bench -- --compiled        build dist/ first and measure it, as `npm start` runs it
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runBatching } from './batching.js';
 import { runGraphQLThroughput } from './graphql-throughput.js';
+import { runIndexGraphQL } from './index-graphql.js';
+import { runIndexIngest } from './index-ingest.js';
 import { runMixedLoad } from './mixed-load.js';
-import { setOursEntry } from './lib/ours.js';
+import { setOursEntry } from './lib/subgraph.js';
 import { describeMachine } from './lib/machine.js';
 import { machineLine, markdownTable, readmeSection, type BenchResults } from './report.js';
 import { runStreaming } from './streaming.js';
@@ -25,6 +30,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    'index-rows': { type: 'string' },
     'ours-entry': { type: 'string' },
     compiled: { type: 'boolean', default: false },
   },
@@ -38,7 +44,7 @@ else if (values.compiled) {
 const oursRuns = values['ours-entry'] ?? (values.compiled ? 'dist/main.js (npm start)' : 'src/main.ts under tsx (npm run dev)');
 
 const quick = values.quick ?? false;
-const only = new Set((values.only ?? 'batching,graphql,streaming,mixed').split(',').map((s) => s.trim()));
+const only = new Set((values.only ?? 'batching,graphql,streaming,mixed,index').split(',').map((s) => s.trim()));
 const log = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -81,13 +87,39 @@ if (only.has('streaming')) {
   });
 }
 
+if (only.has('index')) {
+  const rows = Number(values['index-rows'] ?? (quick ? 100_000 : 1_000_000));
+  log(`\n4. recording-index ingestion: ${rows} rows, ours (SQLite, PostgreSQL) vs PostgreSQL COPY of the same CSV`);
+  const ingested = await runIndexIngest({ rows, rounds: quick ? 1 : 3, log });
+  results.indexIngest = ingested.result;
+  try {
+    log('\n5. GraphQL on the index: searchRecordings and _entities of 20 Calls, vs the same server answering from memory');
+    results.indexGraphQL = await runIndexGraphQL(ingested.indexes, {
+      rounds: quick ? 1 : 3,
+      durationSeconds: quick ? 5 : 10,
+      warmupSeconds: quick ? 2 : 5,
+      log,
+    });
+  } finally {
+    await ingested.indexes.postgres?.cluster.stop();
+    rmSync(ingested.indexes.sqliteDir, { recursive: true, force: true });
+  }
+}
+
 if (only.has('mixed')) {
-  log('\n4. mixed load: 100 GraphQL connections and 10 downloaders of a 3 MB recording, each half alone and both at once');
+  log('\n6. mixed load: 100 GraphQL connections and 10 downloaders of a 3 MB recording, each half alone and both at once');
   results.mixed = await runMixedLoad({ phaseSeconds: quick ? 8 : 20, log, ...(oursExecArgv ? { oursExecArgv } : {}) });
 }
 
 results.durationSeconds = (performance.now() - started) / 1000;
 const benchDir = new URL('./', import.meta.url);
+// A partial run (--only) keeps the other sections of the last results.
+if (values.only !== undefined && existsSync(new URL('results.json', benchDir))) {
+  const previous = JSON.parse(readFileSync(new URL('results.json', benchDir), 'utf8')) as BenchResults;
+  for (const key of ['batching', 'graphql', 'streaming', 'mixed', 'indexIngest', 'indexGraphQL'] as const) {
+    if (results[key] === undefined && previous[key] !== undefined) Object.assign(results, { [key]: previous[key] });
+  }
+}
 writeFileSync(new URL('results.json', benchDir), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(new URL('README-table.md', benchDir), readmeSection(results));
 log(`\n${markdownTable(results)}\n\n${machineLine(results)}`);

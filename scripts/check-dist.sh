@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 log="$(mktemp)"
-PORT="$port" NODE_ENV=development node dist/main.js >"$log" 2>&1 &
+data="$(mktemp -d)"
+PORT="$port" NODE_ENV=development DATA_DIR="$data" node dist/main.js >"$log" 2>&1 &
 pid=$!
-stop() { kill "$pid" 2>/dev/null || true; }
+stop() { kill "$pid" 2>/dev/null || true; rm -rf "$data"; }
 trap stop EXIT
 
 for _ in $(seq 1 100); do
@@ -27,8 +28,18 @@ url="$(node -e 'const a=JSON.parse(process.argv[1]); const u=a.data?.videoRecord
 bytes="$(curl -fsS -o /dev/null -w '%{size_download}' "$url")"
 [ "$bytes" -gt 0 ] || { echo "the video download was empty"; cat "$log"; exit 1; }
 
+# The simulator's recording index, ingested into the embedded database (migrations run from dist/).
+rows=0
+for _ in $(seq 1 150); do
+  rows="$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '/^recording_index_rows_ingested_total /{print $2}')"
+  [ "${rows:-0}" -ge 250 ] && break
+  sleep 0.2
+done
+[ "${rows:-0}" -ge 250 ] || { echo "the recording index was not ingested (rows: ${rows:-0})"; cat "$log"; exit 1; }
+
 kill -TERM "$pid"
 status=0; wait "$pid" || status=$?
 trap - EXIT
+rm -rf "$data"
 [ "$status" -eq 0 ] || { echo "dist/main.js exited with $status after SIGTERM"; cat "$log"; exit 1; }
-echo "dist/ built, started, answered GraphQL and served $bytes bytes of a simulator video; stopped cleanly"
+echo "dist/ built, started, answered GraphQL, served $bytes bytes of a simulator video, ingested $rows index rows; stopped cleanly"

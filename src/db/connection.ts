@@ -29,6 +29,8 @@ export interface DatabaseHandle {
   reader: Kysely<Database>;
   /** Where the data lives, without credentials (for logs). */
   description: string;
+  /** PostgreSQL only: the pool itself, for what Kysely does not offer (COPY in bulk loads). */
+  pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
     dialect: 'postgres',
     db,
     reader: db,
+    pgPool: pool,
     description: `postgres://${parsed.host}${parsed.pathname}`,
     close: () => db.destroy(),
   };

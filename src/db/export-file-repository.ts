@@ -15,22 +15,30 @@ const READY_IF_REQUESTED = sql<ExportFileState>`case when state = 'requested' th
 
 export type NewExportFile = Omit<ExportFile, 'attempts' | 'ready_at' | 'state' | 'last_error' | 'claimed_by' | 'claimed_until' | 'ingested_at' | 'row_count' | 'skipped_rows'>;
 
-/** Stores a requested file; a callback already in the inbox makes it ready at once. */
+/** Stores a requested file (state requested). Call applyEarlyCallback once this is committed. */
 export async function insertExportFile(executor: Executor, file: NewExportFile): Promise<void> {
   await executor.insertInto('export_file').values({ ...file, state: 'requested' }).execute();
-  const early = await executor
-    .selectFrom('callback_inbox')
-    .select('received_at')
-    .where('file_name', '=', file.file_name)
-    .where('kind', '=', file.kind)
-    .executeTakeFirst();
-  if (early !== undefined) {
-    await executor
-      .updateTable('export_file')
-      .set({ ready_at: early.received_at, state: 'ready', next_attempt_at: file.requested_at })
-      .where('file_name', '=', file.file_name)
-      .execute();
-  }
+}
+
+/**
+ * A callback that overtook the store of its request (it is in the inbox) makes the file ready.
+ * Run after the file's row is committed: a callback stored after that commit finds the row itself,
+ * one stored before it is seen here, so none is lost in between.
+ */
+export async function applyEarlyCallback(executor: Executor, fileName: string, kind: ExportFileKind): Promise<boolean> {
+  const early = await executor.selectFrom('callback_inbox').select('received_at').where('file_name', '=', fileName).where('kind', '=', kind).executeTakeFirst();
+  if (early === undefined) return false;
+  await executor
+    .updateTable('export_file')
+    .set((eb) => ({
+      ready_at: eb.fn.coalesce('ready_at', eb.val(early.received_at)),
+      state: READY_IF_REQUESTED,
+      next_attempt_at: sql<number>`case when state = 'requested' then ${early.received_at} else next_attempt_at end`,
+    }))
+    .where('file_name', '=', fileName)
+    .where('kind', '=', kind)
+    .execute();
+  return true;
 }
 
 /**
@@ -71,8 +79,19 @@ export async function recordFirstDownload(executor: Executor, fileName: string, 
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** Claims the recording-index file most overdue for a download, or undefined. */
-export async function claimDueRecordFile(executor: Executor, dialect: DialectName, owner: string, nowMs: number, leaseMs: number): Promise<ExportFile | undefined> {
+/**
+ * Claims the recording-index file most overdue for a download, or undefined: a ready file (its
+ * callback came) once its next attempt is due; a requested one also only `callbackWaitMs` after
+ * its request (the wait in force now, so that a restart with another wait applies it).
+ */
+export async function claimDueRecordFile(
+  executor: Executor,
+  dialect: DialectName,
+  owner: string,
+  nowMs: number,
+  leaseMs: number,
+  callbackWaitMs: number,
+): Promise<ExportFile | undefined> {
   return executor
     .updateTable('export_file')
     .set({ claimed_by: owner, claimed_until: nowMs + leaseMs })
@@ -83,6 +102,7 @@ export async function claimDueRecordFile(executor: Executor, dialect: DialectNam
         .where('state', 'in', ['requested', 'ready'])
         .where('next_attempt_at', '<=', nowMs)
         .where('kind', '=', 'record')
+        .where((w) => w.or([w('state', '=', 'ready'), w('requested_at', '<=', nowMs - callbackWaitMs)]))
         .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', nowMs)]))
         .orderBy('next_attempt_at')
         .limit(1)

@@ -1,5 +1,5 @@
 /**
- * The time windows of the recording-index fields (contract 1b), checked before any database query or
+ * The time windows of the recording-index fields (docs/recording-index.md), checked before any database query or
  * upstream call: `from` strictly before `to`, and no longer than the field allows (31 days for
  * searchRecordings, 3 days for requestAgentOperationIndex, as the CC-FS itself limits an export).
  * Calendar-day ranges (agentOperationIndexes) are inclusive at both ends.

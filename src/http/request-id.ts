@@ -21,6 +21,7 @@ const OPERATOR_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 export function routeLabel(path: string): string {
   if (path === '/graphql' || path.startsWith('/graphql/')) return '/graphql';
   if (path.startsWith('/media/')) return '/media';
+  if (path === '/cc/callback') return path;
   if (OPERATOR_ROUTES.has(path)) return path;
   return 'other';
 }

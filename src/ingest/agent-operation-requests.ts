@@ -1,5 +1,5 @@
 /**
- * requestAgentOperationIndex (contract 1b): asks the CC-FS for an agent operation index of a
+ * requestAgentOperationIndex (docs/recording-index.md): asks the CC-FS for an agent operation index of a
  * window and stores the expected file at once, so that it is listed (agentOperationIndexes) and
  * its callback, or a first successful download, sets readyAt.
  */
@@ -7,7 +7,7 @@ import { ccLocalDay } from '../cc/files/cc-local-format.js';
 import { exportFileName } from '../cc/files/export-file-name.js';
 import type { CcfsApi } from '../cc/types.js';
 import type { DatabaseHandle } from '../db/connection.js';
-import { insertExportFile, recordFirstDownload } from '../db/export-file-repository.js';
+import { applyEarlyCallback, insertExportFile, recordFirstDownload } from '../db/export-file-repository.js';
 
 export interface AgentOperationIndexRequest {
   from: Date;
@@ -69,6 +69,7 @@ export function createAgentOperationIndexRequests(options: AgentOperationIndexRe
         // Agent operation indexes are downloaded by readers, never by the ingestion loop.
         next_attempt_at: requestedAt,
       });
+      await applyEarlyCallback(options.handle.db, fileName, 'agent_opr');
       return { fileName, responseId, date };
     },
     async recordAgentOperationIndexDownloaded(fileName) {

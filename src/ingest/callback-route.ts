@@ -1,5 +1,5 @@
 /**
- * POST /cc/callback (contract 1c): where the CC-FS reports a generated file (`billFileName` after
+ * POST /cc/callback (docs/recording-index.md): where the CC-FS reports a generated file (`billFileName` after
  * queryBillData, `agentOprInfoFileName` after queryAgentOprInfoData).
  *
  *   413  a body over 64 KiB: refused from Content-Length, or as soon as more arrived, unread beyond
@@ -159,7 +159,7 @@ export function createCallbackRoute(options: CallbackRouteOptions): Router {
     for (const file of files) {
       const ours = known.includes(file);
       metrics.ccCallbacks.inc({ result: ours ? 'stored' : 'unknown_file' });
-      logger.info({ fileName: file.fileName, kind: file.kind, requestedHere: ours }, ours ? 'CC-FS callback stored' : 'CC-FS callback for a file this subgraph did not ask for');
+      logger.info({ fileName: file.fileName, kind: file.kind, requestedHere: ours }, ours ? 'CC-FS callback stored' : 'CC-FS callback for a file not (yet) requested here: kept, changes nothing else');
     }
     res.status(200).json(SUCCESS);
     for (const file of known) options.onReported(file.fileName, file.kind);

@@ -4,11 +4,11 @@
  * error from elsewhere, which can quote the row being written.
  */
 import { isCcError } from '../cc/cc-error.js';
-import { IndexTooLargeError, NotAZipError } from '../cc/files/zip-entries.js';
+import { IndexTooLargeError, NotAZipError, ZipIntegrityError } from '../cc/files/zip-entries.js';
 
 export function errorText(error: unknown): string {
   if (isCcError(error)) return error.message;
-  if (error instanceof IndexTooLargeError || error instanceof NotAZipError) return error.message;
+  if (error instanceof IndexTooLargeError || error instanceof NotAZipError || error instanceof ZipIntegrityError) return error.message;
   if (typeof error === 'object' && error !== null) {
     const code = (error as { code?: unknown }).code;
     const name = error instanceof Error ? error.name : 'error';

@@ -1,5 +1,5 @@
 /**
- * The recording-index ingestion loop (contract 1b). Every tick:
+ * The recording-index ingestion loop (docs/recording-index.md). Every tick:
  *   1. plan: when the interval has passed since the last window was planned, plan the next
  *      windows (under a lock: on PostgreSQL a transaction-level advisory lock, so that among
  *      replicas one plans them);
@@ -24,7 +24,7 @@ import { SKIP_REASONS } from '../cc/files/recording-index-row.js';
 import type { CcfsApi } from '../cc/types.js';
 import type { DatabaseHandle } from '../db/connection.js';
 import { readCoverage } from '../db/coverage.js';
-import { claimDueRecordFile, insertExportFile, markDownloadFailed, markFileFailed, pruneCallbackInbox, recordFirstDownload, type ExportFile } from '../db/export-file-repository.js';
+import { applyEarlyCallback, claimDueRecordFile, insertExportFile, markDownloadFailed, markFileFailed, pruneCallbackInbox, recordFirstDownload, type ExportFile } from '../db/export-file-repository.js';
 import { claimDueWindow, insertWindows, lastWindow, markWindowAskFailed, markWindowAsked, reopenWindow, type IndexWindow } from '../db/index-window-repository.js';
 import { META_FIRST_START, writeMetaOnce } from '../db/ingest-meta-repository.js';
 import type { Logger } from '../observability/logger.js';
@@ -151,6 +151,11 @@ export class RecordingIndexIngester {
     await this.running;
   }
 
+  /** An instant `backoff` after now for attempt number `attempt` (whole milliseconds: BIGINT columns). */
+  private later(backoff: Backoff, attempt: number): number {
+    return this.now() + Math.round(backoffDelayMs(backoff, attempt));
+  }
+
   /** One pass: plan, ask, fetch. Errors are logged; the next tick tries again. */
   async tick(): Promise<void> {
     this.options.logger.debug('recording-index ingestion tick');
@@ -162,7 +167,7 @@ export class RecordingIndexIngester {
         await this.ask(window);
       }
       for (let i = 0; i < MAX_ITEMS_PER_TICK && !this.stopped; i++) {
-        const file = await claimDueRecordFile(this.options.handle.db, this.options.handle.dialect, this.instanceId, this.now(), this.leaseMs);
+        const file = await claimDueRecordFile(this.options.handle.db, this.options.handle.dialect, this.instanceId, this.now(), this.leaseMs, this.options.callbackWaitMs);
         if (!file) break;
         await this.fetch(file);
       }
@@ -212,7 +217,7 @@ export class RecordingIndexIngester {
     } catch (error) {
       const kind = isCcError(error) ? error.kind : 'error';
       metrics.indexWindowsAsked.inc({ result: kind });
-      const retryAt = this.now() + backoffDelayMs(this.retryBackoff, window.attempts + 1);
+      const retryAt = this.later(this.retryBackoff, window.attempts + 1);
       await markWindowAskFailed(handle.db, window.id, errorText(error), retryAt);
       logger.warn({ windowId: window.id, attempts: window.attempts + 1, error: errorText(error), retryAt: new Date(retryAt).toISOString() }, 'queryBillData failed; the window will be asked again');
       return;
@@ -230,10 +235,12 @@ export class RecordingIndexIngester {
         agent_id: null,
         window_id: window.id,
         requested_at: requestedAt,
-        next_attempt_at: requestedAt + this.options.callbackWaitMs,
+        // Polled CC_CALLBACK_WAIT_SECONDS after requested_at unless a callback makes it ready first.
+        next_attempt_at: requestedAt,
       });
       await markWindowAsked(trx, window.id, fileName, requestedAt);
     });
+    await applyEarlyCallback(handle.db, fileName, 'record');
     logger.info({ windowId: window.id, fileName, from: new Date(window.from_ms).toISOString(), to: new Date(window.to_ms).toISOString() }, 'recording-index window asked');
     this.events.emit('windowAsked', { windowId: window.id, fileName });
   }
@@ -250,13 +257,16 @@ export class RecordingIndexIngester {
           return this.giveUp(file, 'gave_up', 'the CC-FS never made the file available', 0);
         }
         metrics.indexFiles.inc({ outcome: 'not_ready' });
-        await markDownloadFailed(handle.db, file.file_name, errorText(error), this.now() + backoffDelayMs(this.pollBackoff, file.attempts + 1));
+        await markDownloadFailed(handle.db, file.file_name, errorText(error), this.later(this.pollBackoff, file.attempts + 1));
         logger.info({ fileName: file.file_name, polled, attempts: file.attempts + 1 }, 'recording-index file not there yet; polling again later');
         this.events.emit('fileFailed', { fileName: file.file_name, outcome: 'not_ready', error: errorText(error), rowsWrittenBeforeFailure: 0 });
         return;
       }
       return this.retryLater(file, error, 0);
     }
+    // The body may break off while the transaction is being opened: the reader sees the error
+    // (stream.errored) once it starts; until then it must not go unhandled.
+    download.stream.on('error', () => undefined);
     await recordFirstDownload(handle.db, file.file_name, 'record', this.now());
     const started = process.hrtime.bigint();
     let rowsWritten = 0;
@@ -298,7 +308,7 @@ export class RecordingIndexIngester {
   }
 
   private async retryLater(file: ExportFile, error: unknown, rowsWrittenBeforeFailure: number): Promise<void> {
-    const retryAt = this.now() + backoffDelayMs(this.retryBackoff, file.attempts + 1);
+    const retryAt = this.later(this.retryBackoff, file.attempts + 1);
     this.options.metrics.indexFiles.inc({ outcome: 'download_failed' });
     await markDownloadFailed(this.options.handle.db, file.file_name, errorText(error instanceof StoreError ? error.cause : error), retryAt);
     this.options.logger.warn(
@@ -317,7 +327,7 @@ export class RecordingIndexIngester {
       await markFileFailed(trx, file.file_name, error);
       if (windowId !== null) {
         const attempts = (await trx.selectFrom('index_window').select('attempts').where('id', '=', windowId).executeTakeFirst())?.attempts ?? 1;
-        retryAt = this.now() + backoffDelayMs(this.retryBackoff, attempts);
+        retryAt = this.later(this.retryBackoff, attempts);
         await reopenWindow(trx, windowId, error, retryAt);
       }
     });

@@ -1,5 +1,5 @@
 /**
- * Where the next recording-index windows lie (contract 1b): the first starts at
+ * Where the next recording-index windows lie (docs/recording-index.md): the first starts at
  * RECORDING_INDEX_START, each next one OVERLAP before the previous one ended, and each ends at the
  * present, split into pieces the CC-FS accepts (at most 3 days). Pure.
  */

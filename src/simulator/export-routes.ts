@@ -1,5 +1,5 @@
 /**
- * CC-FS exports (cc-api-notes.md §3.1–3.5): queryBillData and queryAgentOprInfoData answer a
+ * CC-FS exports (docs/cc-platform.md §8–9): queryBillData and queryAgentOprInfoData answer a
  * responseId at once and generate the file later (exports.ts), downloadBillFile serves it.
  * Checks answer the §5 result codes with HTTP 200. Our choices where the documents are silent:
  * a window longer than 3 days or one that ends before it begins ⇒ 0300013 / 0300004 (see README).

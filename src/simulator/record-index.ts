@@ -1,5 +1,5 @@
 /**
- * The simulator's recording index (cc-api-notes.md §3.3): one record per recording file, with the
+ * The simulator's recording index (docs/cc-platform.md §9.3): one record per recording file, with the
  * 18 documented columns, recent call times (so that an ingestion that starts "24 hours ago" finds
  * them all), original_file_name in the platform's Windows form (backslashes), and the CSV text of
  * a `…_record.csv` (and a minimal `…_call.csv` for dataType call / call_record).
@@ -137,7 +137,7 @@ export function formatRecordCsv(records: readonly IndexRecord[], timeZone: strin
   return lines.join('\r\n') + '\r\n';
 }
 
-/** A short CDR line per call (the first columns of cc-api-notes.md §3.3), for dataType call. */
+/** A short CDR line per call (the first columns of docs/cc-platform.md §9.4), for dataType call. */
 export function formatCallCsv(records: readonly IndexRecord[], timeZone: string): string {
   return records
     .map((r) =>

@@ -118,6 +118,8 @@ export type SimFault =
 export interface SimulatorOptions {
   /** Default 0 (any free port). */
   port?: number;
+  /** How long an idle keep-alive connection stays open; default Node's 5 s. */
+  keepAliveTimeoutMs?: number;
   /** Default 127.0.0.1. */
   host?: string;
   /** Serve HTTPS instead of HTTP. */

@@ -1,5 +1,5 @@
 /**
- * Configuration (contract §3): defaults, and every malformed or missing variable refused with one
+ * Configuration (README, Configuration): defaults, and every malformed or missing variable refused with one
  * line that names the variable and what it should hold, never echoing a secret.
  */
 import { describe, expect, it } from '@jest/globals';
@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, type Env } from '../../src/config.js';
+import { callbackKeys, ConfigError, loadConfig, type Env } from '../../src/config.js';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const REAL: Env = {
@@ -83,7 +83,48 @@ describe('loadConfig', () => {
     ['concurrency', { CC_MAX_CONCURRENCY: '0' }, 'CC_MAX_CONCURRENCY'],
     ['token reuse margin', { PLAYBACK_TOKEN_REUSE_MARGIN_SECONDS: '60' }, 'PLAYBACK_TOKEN_REUSE_MARGIN_SECONDS'],
     ['CA file missing', { CC_TLS_CA_FILE: '/nonexistent/ca.pem' }, 'CC_TLS_CA_FILE'],
+    ['DATABASE_URL not PostgreSQL', { DATABASE_URL: 'mysql://u:super-secret-sk@db/x' }, 'DATABASE_URL'],
+    ['DATABASE_URL not a URL', { DATABASE_URL: 'postgres:/nohost' }, 'DATABASE_URL'],
+    ['CC_CALLBACK_URL', { CC_CALLBACK_URL: 'callback.example.com/cc/callback' }, 'CC_CALLBACK_URL'],
+    ['CC_CALLBACK_SK without AK', { CC_CALLBACK_SK: 'super-secret-sk' }, 'CC_CALLBACK_AK'],
+    ['CC_CALLBACK_AK without SK', { CC_CALLBACK_AK: 'cb' }, 'CC_CALLBACK_SK'],
+    ['interval', { RECORDING_INDEX_INTERVAL_SECONDS: '-5' }, 'RECORDING_INDEX_INTERVAL_SECONDS'],
+    ['start without a zone', { RECORDING_INDEX_START: '2026-11-01T00:00:00' }, 'RECORDING_INDEX_START'],
+    ['start not a date', { RECORDING_INDEX_START: 'yesterday' }, 'RECORDING_INDEX_START'],
+    ['overlap of 3 days', { RECORDING_INDEX_OVERLAP_SECONDS: String(3 * 86400) }, 'RECORDING_INDEX_OVERLAP_SECONDS'],
+    ['callback wait', { CC_CALLBACK_WAIT_SECONDS: '1.5' }, 'CC_CALLBACK_WAIT_SECONDS'],
+    ['unzipped limit', { RECORDING_INDEX_MAX_UNZIPPED_MB: '0' }, 'RECORDING_INDEX_MAX_UNZIPPED_MB'],
   ];
+
+  it('has the recording-index defaults of the contract', () => {
+    const config = loadConfig(REAL);
+    expect(config.database).toEqual({ url: undefined, dataDir: './data' });
+    expect(config.callback).toEqual({ url: 'http://localhost:4001/cc/callback', accessKey: undefined, secretKey: undefined });
+    expect(callbackKeys(config)).toEqual({ accessKey: 'ak', secretKey: 'super-secret-sk' });
+    expect(config.recordingIndex).toEqual({ intervalSeconds: 600, start: undefined, overlapSeconds: 3600, callbackWaitSeconds: 120, maxUncompressedBytes: 1024 * 1024 * 1024 });
+    // Simulator mode: every few seconds, so that `npm start` has the sample index at once.
+    expect(loadConfig({}).recordingIndex.intervalSeconds).toBe(5);
+  });
+
+  it('reads the recording-index variables', () => {
+    const config = loadConfig({
+      ...REAL,
+      PUBLIC_BASE_URL: 'https://media.example.com',
+      DATABASE_URL: 'postgres://cc:pw@db.internal:5432/ccmedia',
+      DATA_DIR: '/var/lib/cc-media',
+      CC_CALLBACK_AK: 'cb-ak',
+      CC_CALLBACK_SK: 'cb-sk',
+      RECORDING_INDEX_INTERVAL_SECONDS: '0',
+      RECORDING_INDEX_START: '2026-11-01T08:00:00+08:00',
+      RECORDING_INDEX_OVERLAP_SECONDS: '900',
+      CC_CALLBACK_WAIT_SECONDS: '30',
+    });
+    expect(config.database).toEqual({ url: 'postgres://cc:pw@db.internal:5432/ccmedia', dataDir: '/var/lib/cc-media' });
+    expect(config.callback.url).toBe('https://media.example.com/cc/callback');
+    expect(callbackKeys(config)).toEqual({ accessKey: 'cb-ak', secretKey: 'cb-sk' });
+    expect(config.recordingIndex).toMatchObject({ intervalSeconds: 0, overlapSeconds: 900, callbackWaitSeconds: 30 });
+    expect(config.recordingIndex.start?.toISOString()).toBe('2026-11-01T00:00:00.000Z');
+  });
 
   it.each(cases)('refuses %s with a message naming the variable', (_name, env, variable) => {
     const error = refusal(env);

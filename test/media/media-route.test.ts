@@ -1,5 +1,5 @@
 /**
- * The media route over real HTTP: the real CC clients against the real simulator (contract §2,
+ * The media route over real HTTP: the real CC clients against the real simulator (README, The media route;
  * issue 4 "Done when").
  */
 import { createHash } from 'node:crypto';

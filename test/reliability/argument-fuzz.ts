@@ -1,5 +1,5 @@
 /**
- * Random and hostile GraphQL arguments, each with the contract's verdict on it (contract.md §1):
+ * Random and hostile GraphQL arguments, each with the contract's verdict on it (README, Errors):
  * an empty name, a fileName over 225 characters, a callId over 25, an index name that is not
  * `yyyyMMdd_{responseId}.zip`, expiresInSeconds outside 1..MEDIA_LINK_MAX_TTL_SECONDS, `first`
  * outside 1..1000, a control character or a `..` path segment in any name or id must be refused

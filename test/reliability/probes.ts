@@ -9,7 +9,7 @@ import { syntheticBytes } from '../../src/simulator/simulator.js';
 import { download, postGraphQL, type Download } from './clients.js';
 import type { Stack } from './stack.js';
 
-/** Codes a GraphQL client may see for a failed upstream call (contract §1). */
+/** Codes a GraphQL client may see for a failed upstream call (README, Errors). */
 export const UPSTREAM_ERROR_CODES = new Set([
   'CC_FILE_NOT_FOUND',
   'CC_FLOW_CONTROL',

@@ -14,7 +14,7 @@ import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process
 import { POOL_AGENTS, poolEnv, processEnv, REFERENCE_AGENT } from '../agent-pool/pool-harness.js';
 
 /** Above the grace period: the stopped replica keeps its agent while it drains, then hands it over. */
-export const LEASE_SECONDS = 15;
+export const LEASE_SECONDS = 20;
 export const GRACE_SECONDS = 8;
 
 export interface ReplicaStatus {
@@ -50,7 +50,14 @@ export interface ReplicaStack {
 }
 
 export async function startReplicaStack(options: { simulator?: { pollWaitMs?: number } } = {}): Promise<ReplicaStack> {
-  const sim = await startSimulator({ agents: [...POOL_AGENTS, REFERENCE_AGENT], pollWaitMs: options.simulator?.pollWaitMs ?? 1_000 });
+  const sim = await startSimulator({
+    agents: [...POOL_AGENTS, REFERENCE_AGENT],
+    pollWaitMs: options.simulator?.pollWaitMs ?? 1_000,
+    // Node's 5 s default is far below what CC servers keep; with three replicas starving for CPU,
+    // a replica then reuses a connection the simulator is closing (ECONNRESET, a 503 for its client):
+    // the race of "Router-safe HTTP" on the CC side, which src/cc's transport does not retry yet.
+    keepAliveTimeoutMs: 65_000,
+  });
   const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
   const databaseUrl = await postgres.createDatabase();
   const lbPort = await freePort();
@@ -105,7 +112,15 @@ export async function startReplicaStack(options: { simulator?: { pollWaitMs?: nu
   });
   // One at a time: the first replicas take the agents in order, the last one relays.
   for (const replica of replicas) await replica.start();
-  const lb = await startLoadBalancer({ upstreams: ports.map((port) => `127.0.0.1:${port}`), listenPort: lbPort });
+  const lb = await startLoadBalancer({
+    upstreams: ports.map((port) => `127.0.0.1:${port}`),
+    listenPort: lbPort,
+    // A router resends a request that failed before any byte of an answer came back (Apollo Router
+    // retries queries; nginx needs `non_idempotent` for a POST). nginx has no health checks: it
+    // keeps using the connections it had open to a stopping replica, and the last ones the replica
+    // closes can cross a request on the wire. REPLICAS_NGINX_RETRY=0 shows what that costs without.
+    locationDirectives: process.env.REPLICAS_NGINX_RETRY === '0' ? [] : ['proxy_next_upstream error timeout non_idempotent;', 'proxy_next_upstream_tries 3;'],
+  });
 
   return {
     sim,

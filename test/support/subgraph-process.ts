@@ -3,6 +3,9 @@
  * the documented environment variables to use a simulator (in this process or another one), exactly
  * as it would be against a real CC platform.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulatorEnv, type SimulatorEndpoints, type SimulatorEnvOptions } from './env.js';
 import { spawnNodeEntry, type NodeProcess } from './node-process.js';
@@ -33,6 +36,8 @@ export interface SubgraphProcessOptions extends SimulatorEnvOptions {
 export async function spawnSubgraph(sim: SimulatorEndpoints, options: SubgraphProcessOptions = {}): Promise<SubgraphProcess> {
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
+  // Each process its own embedded database (unless the caller names one), removed when it stops.
+  const dataDir = options.env?.['DATA_DIR'] === undefined ? mkdtempSync(path.join(tmpdir(), 'cc-media-data-')) : undefined;
   const child = await spawnNodeEntry(options.entry ?? 'src/main.ts', {
     cwd: PROJECT_ROOT,
     readyUrl: `${url}/healthz`,
@@ -47,8 +52,11 @@ export async function spawnSubgraph(sim: SimulatorEndpoints, options: SubgraphPr
       PUBLIC_BASE_URL: url,
       // Where other replicas relay gateway downloads to (only used with an agent pool).
       INTERNAL_BASE_URL: url,
+      ...(dataDir === undefined ? {} : { DATA_DIR: dataDir }),
       ...options.env,
     },
   });
+  if (dataDir === undefined) return { ...child, url, graphqlUrl: `${url}/graphql` };
+  void child.exited.then(() => rmSync(dataDir, { recursive: true, force: true }));
   return { ...child, url, graphqlUrl: `${url}/graphql` };
 }

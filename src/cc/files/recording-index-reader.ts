@@ -52,42 +52,61 @@ export async function readRecordingIndexZip(
   const skip = (reason: SkipReason) => {
     stats.skipped[reason] += 1;
   };
+  // When the zip fails, pipeline() settles at once while the line consumer may still be awaiting
+  // onBatch. This function settles only after that batch is done, and starts no batch after a
+  // failure, so a caller's transaction never ends with a write still on its way.
+  let settled = false;
+  let inFlight: Promise<void> = Promise.resolve();
+  const deliver = (rows: RecordingIndexRow[]): Promise<void> => {
+    if (settled) return Promise.reject(new Error('the recording index read has ended'));
+    inFlight = onBatch(rows);
+    return inFlight;
+  };
 
-  await forEachZipEntry(zip, { accept: isRecordIndexCsv, maxUncompressedBytes: options.maxUncompressedBytes }, async (entry) => {
-    stats.csvEntries += 1;
-    await pipeline(entry, splitLines(options.maxLineBytes ?? 64 * 1024), async (lines: AsyncIterable<CsvLine>) => {
-      let first = true;
-      for await (const line of lines) {
-        if (line.kind === 'tooLong') {
+  const readEntries = async (): Promise<void> => {
+    await forEachZipEntry(zip, { accept: isRecordIndexCsv, maxUncompressedBytes: options.maxUncompressedBytes }, async (entry) => {
+      stats.csvEntries += 1;
+      await pipeline(entry, splitLines(options.maxLineBytes ?? 64 * 1024), async (lines: AsyncIterable<CsvLine>) => {
+        let first = true;
+        for await (const line of lines) {
+          if (line.kind === 'tooLong') {
+            first = false;
+            skip('line_too_long');
+            continue;
+          }
+          if (line.text.trim() === '') continue;
+          const fields = parseCsvLine(line.text);
+          if (fields === 'broken_quoting') {
+            first = false;
+            skip('broken_quoting');
+            continue;
+          }
+          const header = first && isRecordingIndexHeader(fields);
           first = false;
-          skip('line_too_long');
-          continue;
+          if (header) continue;
+          const row = toRecordingIndexRow(fields, options.timeZone);
+          if (typeof row === 'string') {
+            skip(row);
+            continue;
+          }
+          batch.push(row);
+          stats.rows += 1;
+          if (batch.length >= options.batchSize) {
+            const full = batch;
+            batch = [];
+            await deliver(full);
+          }
         }
-        if (line.text.trim() === '') continue;
-        const fields = parseCsvLine(line.text);
-        if (fields === 'broken_quoting') {
-          first = false;
-          skip('broken_quoting');
-          continue;
-        }
-        const header = first && isRecordingIndexHeader(fields);
-        first = false;
-        if (header) continue;
-        const row = toRecordingIndexRow(fields, options.timeZone);
-        if (typeof row === 'string') {
-          skip(row);
-          continue;
-        }
-        batch.push(row);
-        stats.rows += 1;
-        if (batch.length >= options.batchSize) {
-          const full = batch;
-          batch = [];
-          await onBatch(full);
-        }
-      }
+      });
     });
-  });
-  if (batch.length > 0) await onBatch(batch);
+    if (batch.length > 0) await deliver(batch);
+  };
+
+  try {
+    await readEntries();
+  } finally {
+    settled = true;
+    await inFlight.catch(() => undefined);
+  }
   return stats;
 }

@@ -4,6 +4,9 @@
  */
 import type { MutationResolvers, QueryResolvers } from '../../generated/resolvers-types.js';
 import { parseIndexFileName } from '../../cc/files/index-file-name.js';
+import { isCcError } from '../../cc/cc-error.js';
+import { IndexDatabaseError } from '../../data/recording-index/index-database-error.js';
+import type { RequestedAgentOperationIndex } from '../../data/agent-operation-requests.js';
 import type { AgentOperationIndexModel } from '../models.js';
 import { requireDayRange, requireTimeWindow, WINDOW_DAYS } from '../time-windows.js';
 import { optionalAgentId } from '../validation.js';
@@ -11,7 +14,14 @@ import { optionalAgentId } from '../validation.js';
 export const requestAgentOperationIndex: NonNullable<MutationResolvers['requestAgentOperationIndex']> = async (_parent, args, context) => {
   requireTimeWindow(args.from, args.to, WINDOW_DAYS.requestAgentOperationIndex);
   const agentId = optionalAgentId(args.agentId);
-  const requested = await context.services.requestAgentOperationIndex({ from: args.from, to: args.to, agentId });
+  let requested: RequestedAgentOperationIndex;
+  try {
+    requested = await context.services.requestAgentOperationIndex({ from: args.from, to: args.to, agentId });
+  } catch (error) {
+    // The write side either calls the CC-FS (CcError, mapped as such) or stores the file it expects.
+    if (isCcError(error)) throw error;
+    throw new IndexDatabaseError('requestAgentOperationIndex', error);
+  }
   const parsed = parseIndexFileName(requested.fileName);
   // The write side builds the name from the responseId and the request day; it is always valid.
   if (parsed === undefined) throw new Error('the write side returned an agent operation index name that is not yyyyMMdd_{responseId}.zip');

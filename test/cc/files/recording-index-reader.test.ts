@@ -9,7 +9,7 @@ import yazl from 'yazl';
 import { readRecordingIndexZip, isRecordIndexCsv, type RecordingIndexReadOptions } from '../../../src/cc/files/recording-index-reader.js';
 import { RECORDING_INDEX_COLUMNS, toRecordingIndexRow, type RecordingIndexRow } from '../../../src/cc/files/recording-index-row.js';
 import { parseCsvLine } from '../../../src/cc/files/csv-lines.js';
-import { IndexTooLargeError, NotAZipError } from '../../../src/cc/files/zip-entries.js';
+import { IndexTooLargeError, NotAZipError, ZipIntegrityError } from '../../../src/cc/files/zip-entries.js';
 
 async function zipBytes(entries: { name: string; data: string | Buffer; stream?: boolean; compress?: boolean }[]): Promise<Buffer> {
   const zip = new yazl.ZipFile();
@@ -171,6 +171,38 @@ describe('readRecordingIndexZip', () => {
     const corrupt = Buffer.from(zip);
     for (let i = 200; i < 400; i++) corrupt[i] = (corrupt[i] ?? 0) ^ 0xff;
     await expect(readAll(corrupt)).rejects.toThrow();
+  });
+
+  it('settles only after the batch in flight is done, and starts none after a failure', async () => {
+    const data = Array.from({ length: 3000 }, (_, i) => line(`9-${i}`, `Y:/c/${i}.V3`)).join('\n');
+    const zip = await zipBytes([{ name: 'x_record.csv', data, compress: true }]);
+    const cut = zip.subarray(0, Math.floor(zip.length / 2));
+    let running = 0;
+    let finishedAfterSettle = false;
+    let settled = false;
+    const reading = readRecordingIndexZip(Readable.from([cut]), { ...options, batchSize: 100 }, async () => {
+      running += 1;
+      await new Promise((resolve) => setTimeout(resolve, 30)); // a slow database write
+      if (settled) finishedAfterSettle = true;
+      running -= 1;
+    }).finally(() => {
+      settled = true;
+    });
+    await expect(reading).rejects.toThrow();
+    expect(running).toBe(0);
+    expect(finishedAfterSettle).toBe(false);
+  });
+
+  it('rejects an entry whose bytes do not match the CRC-32 of the central directory (no inflate error to notice)', async () => {
+    const data = Array.from({ length: 50 }, (_, i) => line(`8-${i}`, `Y:/e/${i}.V3`)).join('\n');
+    for (const stream of [false, true]) {
+      const zip = await zipBytes([{ name: 'x_record.csv', data, compress: false, stream }]);
+      const altered = Buffer.from(zip);
+      const at = altered.indexOf(Buffer.from('8-25,'));
+      altered[at] = '9'.charCodeAt(0); // a stored entry: the change reads as a valid, different row
+      await expect(readAll(altered)).rejects.toBeInstanceOf(ZipIntegrityError);
+      await expect(readAll(zip)).resolves.toMatchObject({ stats: { rows: 50 } });
+    }
   });
 
   it('names record CSVs', () => {

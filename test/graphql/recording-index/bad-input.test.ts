@@ -1,5 +1,5 @@
 /**
- * Every invalid input of the recording-index fields (contract 1b, and section 1's rules for ids and
+ * Every invalid input of the recording-index fields (docs/recording-index.md, and the README's rules for ids and
  * `first`) is BAD_USER_INPUT naming the argument, before any upstream call and before any database
  * query: on both databases, the simulator's counters and db_read_queries_total stay where they were.
  */
