@@ -136,7 +136,7 @@ function graphqlRows(g: GraphQLThroughputResult): Row[] {
     {
       benchmark: name,
       measure: 'requests/s with MEDIA_LINK_REUSE=false (40 seals per request); CPU ms per request',
-      ours: `${fmt(g.oursFreshLinks.requestsPerSecond)}; ${fmt(g.oursFreshLinks.cpuMsPerRequest, 2)}`,
+      ours: `${fmt(g.oursFreshLinks?.requestsPerSecond)}; ${fmt(g.oursFreshLinks?.cpuMsPerRequest, 2)}`,
       baseline: `${fmt(g.baseline.requestsPerSecond)}; ${fmt(g.baseline.cpuMsPerRequest, 2)}`,
       ratio: `${x(g.freshLinksRatio)}; ${x(g.freshLinksCpuRatio)}`,
       target: '',
@@ -307,7 +307,7 @@ export function missedTargetNotes(results: BenchResults): string[] {
   const g = results.graphql;
   if (g && (g.ratio < 0.9 || g.p99Ratio > 1.5)) {
     notes.push(
-      `GraphQL: ours reaches ${g.ratio.toFixed(2)}× the bare server's requests/s at ${g.p99Ratio.toFixed(2)}× its p99, spending ${g.cpuRatio.toFixed(2)}× its CPU per request. Per request ours does what the bare server does plus the access-log line, the duration histogram, traceparent, the router-secret and caller checks, the body and document limits, 40 link mints (${g.freshLinksCpuRatio.toFixed(2)}× the bare CPU when every request seals all 40: MEDIA_LINK_REUSE=false) and the playback-token cache. CPU profiles: \`npm run bench -- --only=graphql --cpu-prof\`, then \`node --import tsx bench/profile-summary.ts bench/tmp/profiles/<file>\`.`,
+      `GraphQL: ours reaches ${x(g.ratio)} the bare server's requests/s at ${x(g.p99Ratio)} its p99, spending ${x(g.cpuRatio)} its CPU per request. Per request ours does what the bare server does plus the access-log line, the duration histogram, traceparent, the router-secret and caller checks, the body and document limits, 40 link mints (${x(g.freshLinksCpuRatio)} the bare CPU when every request seals all 40: MEDIA_LINK_REUSE=false) and the playback-token cache. CPU profiles: \`npm run bench -- --only=graphql --cpu-prof\`, then \`node --import tsx bench/profile-summary.ts bench/tmp/profiles/<file>\`.`,
     );
   }
   const st = results.streaming;
