@@ -10,7 +10,7 @@ import { expectNoErrors, postGraphQL } from './lib/graphql-client.js';
 import { forkRpcChild } from './lib/rpc.js';
 import { median } from './lib/stats.js';
 import type { SubgraphProcess } from '../test/support/subgraph-process.js';
-import { spawnOurs } from './lib/ours.js';
+import { startOurSubgraph } from './lib/subgraph.js';
 import type { SimulatorChildInfo } from './servers/simulator-child.js';
 
 export interface BatchingResult {
@@ -67,7 +67,7 @@ export async function runBatching(options: {
   });
   let ours: SubgraphProcess | undefined;
   try {
-    ours = await spawnOurs(sim.info, { ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}) });
+    ours = await startOurSubgraph(sim.info, { ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}) });
     const totalRounds = options.rounds + 1; // round 0 is the warm-up
     for (let round = 0; round < totalRounds; round += 1) {
       for (const name of namesForRound(round, n)) await sim.call('addFile', name, { size: 4096, kind: 'wav' });

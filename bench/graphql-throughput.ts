@@ -15,8 +15,7 @@ import { expectNoErrors, postGraphQL } from './lib/graphql-client.js';
 import { cpuSecondsOfTree, pinToCpu, unpin } from './lib/process-cpu.js';
 import { forkRpcChild } from './lib/rpc.js';
 import { median } from './lib/stats.js';
-import type { SubgraphProcess } from '../test/support/subgraph-process.js';
-import { spawnOurs } from './lib/ours.js';
+import { startOurSubgraph } from './lib/subgraph.js';
 import type { SimulatorChildInfo } from './servers/simulator-child.js';
 
 export interface ThroughputFigures {
@@ -119,12 +118,12 @@ export async function runGraphQLThroughput(options: {
   const expressBaseline = await forkRpcChild<{ graphqlUrl: string }>(baselineModule, {
     env: { NODE_ENV: 'production', BASELINE_STACK: 'express' },
   });
-  let ours: SubgraphProcess | undefined;
-  let oursFresh: SubgraphProcess | undefined;
+  let ours: Awaited<ReturnType<typeof startOurSubgraph>> | undefined;
+  let oursFresh: Awaited<ReturnType<typeof startOurSubgraph>> | undefined;
   try {
     const production = { ROUTER_SECRET, LOG_LEVEL: 'info' };
-    ours = await spawnOurs(sim.info, { env: production, ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}) });
-    oursFresh = await spawnOurs(sim.info, { env: { ...production, MEDIA_LINK_REUSE: 'false' } });
+    ours = await startOurSubgraph(sim.info, { env: production, ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}) });
+    oursFresh = await startOurSubgraph(sim.info, { env: { ...production, MEDIA_LINK_REUSE: 'false' } });
     // Two cores: the server under test gets core 1, the load generator (this process) and the idle
     // simulator core 0, so neither steals the other's time slices.
     const pinned = [ours.pid, oursFresh.pid, baseline.pid, expressBaseline.pid]

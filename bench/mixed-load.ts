@@ -17,8 +17,7 @@ import { expectNoErrors, postGraphQL } from './lib/graphql-client.js';
 import { pinToCpu, unpin } from './lib/process-cpu.js';
 import { forkRpcChild } from './lib/rpc.js';
 import { MIB } from './lib/stats.js';
-import type { SubgraphProcess } from '../test/support/subgraph-process.js';
-import { spawnOurs } from './lib/ours.js';
+import { startOurSubgraph } from './lib/subgraph.js';
 import type { SimulatorChildInfo } from './servers/simulator-child.js';
 
 export interface GraphQLHalf {
@@ -36,6 +35,8 @@ export interface DownloadHalf {
   /** The slowest whole download, ms. */
   maxTotalMs: number;
   failures: number;
+  /** What the failed downloads were (status and bytes, or the client's error), the first few. */
+  failureSamples: string[];
 }
 
 export interface MixedLoadResult {
@@ -92,15 +93,20 @@ async function downloadLoad(url: string, downloaders: number, seconds: number): 
   const deadline = started + seconds * 1000;
   const results: DownloadResult[] = [];
   let failures = 0;
+  const failureSamples: string[] = [];
+  const failed = (what: string) => {
+    failures += 1;
+    if (failureSamples.length < 5) failureSamples.push(what);
+  };
   await Promise.all(
     Array.from({ length: downloaders }, async () => {
       while (performance.now() < deadline) {
         try {
           const result = await download(url);
           if (result.status === 200 && result.bytes === FILE_BYTES) results.push(result);
-          else failures += 1;
-        } catch {
-          failures += 1;
+          else failed(`status ${result.status}, ${result.bytes} bytes`);
+        } catch (error) {
+          failed(error instanceof Error ? error.message : String(error));
         }
       }
     }),
@@ -113,6 +119,7 @@ async function downloadLoad(url: string, downloaders: number, seconds: number): 
     maxTtfbMs: Math.max(0, ...results.map((r) => r.ttfbMs)),
     maxTotalMs: Math.max(0, ...results.map((r) => r.totalMs)),
     failures,
+    failureSamples,
   };
 }
 
@@ -127,10 +134,10 @@ export async function runMixedLoad(options: {
   const downloaders = options.downloaders ?? 10;
   const seconds = options.phaseSeconds;
   const sim = await forkRpcChild<SimulatorChildInfo>(new URL('./servers/simulator-child.ts', import.meta.url));
-  let ours: SubgraphProcess | undefined;
+  let ours: Awaited<ReturnType<typeof startOurSubgraph>> | undefined;
   try {
     await sim.call('addFile', FILE, { size: FILE_BYTES, kind: 'bytes' });
-    ours = await spawnOurs(sim.info, {
+    ours = await startOurSubgraph(sim.info, {
       env: { ROUTER_SECRET, LOG_LEVEL: 'info' },
       ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}),
     });
@@ -156,7 +163,7 @@ export async function runMixedLoad(options: {
     await Promise.all([graphqlLoad(ours.graphqlUrl, body, connections, 3), downloadLoad(mediaUrl, downloaders, 3)]);
 
     const downloadsAlone = await downloadLoad(mediaUrl, downloaders, seconds);
-    options.log(`  downloads alone: ${downloadsAlone.mibPerSecond.toFixed(0)} MiB/s, ${downloadsAlone.downloads} downloads, slowest first byte ${downloadsAlone.maxTtfbMs.toFixed(0)} ms, failures ${downloadsAlone.failures}`);
+    options.log(`  downloads alone: ${downloadsAlone.mibPerSecond.toFixed(0)} MiB/s, ${downloadsAlone.downloads} downloads, slowest first byte ${downloadsAlone.maxTtfbMs.toFixed(0)} ms, failures ${downloadsAlone.failures} ${downloadsAlone.failureSamples.join('; ')}`);
     const graphqlAlone = await graphqlLoad(ours.graphqlUrl, body, connections, seconds);
     options.log(`  GraphQL alone: ${graphqlAlone.requestsPerSecond.toFixed(0)} req/s, p99 ${graphqlAlone.p99Ms} ms, max ${graphqlAlone.maxMs} ms, failures ${graphqlAlone.failures}`);
     const [mixedGraphql, mixedDownloads] = await Promise.all([
@@ -164,7 +171,7 @@ export async function runMixedLoad(options: {
       downloadLoad(mediaUrl, downloaders, seconds),
     ]);
     options.log(
-      `  both: GraphQL ${mixedGraphql.requestsPerSecond.toFixed(0)} req/s, p99 ${mixedGraphql.p99Ms} ms, max ${mixedGraphql.maxMs} ms, failures ${mixedGraphql.failures}; downloads ${mixedDownloads.mibPerSecond.toFixed(0)} MiB/s, ${mixedDownloads.downloads} downloads, slowest first byte ${mixedDownloads.maxTtfbMs.toFixed(0)} ms, failures ${mixedDownloads.failures}`,
+      `  both: GraphQL ${mixedGraphql.requestsPerSecond.toFixed(0)} req/s, p99 ${mixedGraphql.p99Ms} ms, max ${mixedGraphql.maxMs} ms, failures ${mixedGraphql.failures}; downloads ${mixedDownloads.mibPerSecond.toFixed(0)} MiB/s, ${mixedDownloads.downloads} downloads, slowest first byte ${mixedDownloads.maxTtfbMs.toFixed(0)} ms, failures ${mixedDownloads.failures} ${mixedDownloads.failureSamples.join('; ')}`,
     );
 
     // Every upstream connection of ours has now been idle longer than the simulator keeps it.

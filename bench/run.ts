@@ -11,7 +11,9 @@
  *   npm run bench -- --cpu-prof        also write V8 CPU profiles of our process to bench/tmp/profiles
  *   npm run bench -- --report          only rewrite bench/README-table.md from bench/results.json
  *   npm run bench -- --ours-entry=/copy/of/src/main.ts   measure another tree as "ours" (before/after)
+ *   npm run bench -- --compiled        build dist/ first and measure it, as `npm start` runs it
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runBatching } from './batching.js';
@@ -19,7 +21,7 @@ import { runGraphQLThroughput } from './graphql-throughput.js';
 import { runIndexGraphQL } from './index-graphql.js';
 import { runIndexIngest } from './index-ingest.js';
 import { runMixedLoad } from './mixed-load.js';
-import { setOursEntry } from './lib/ours.js';
+import { setOursEntry } from './lib/subgraph.js';
 import { describeMachine } from './lib/machine.js';
 import { BENCH_SECTIONS, machineLine, markdownTable, readmeSection, type BenchResults } from './report.js';
 import { runStreaming } from './streaming.js';
@@ -32,9 +34,16 @@ const { values } = parseArgs({
     'index-rows': { type: 'string' },
     report: { type: 'boolean', default: false },
     'ours-entry': { type: 'string' },
+    compiled: { type: 'boolean', default: false },
   },
 });
 if (values['ours-entry'] !== undefined) setOursEntry(values['ours-entry']);
+else if (values.compiled) {
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
+  setOursEntry('dist/main.js');
+}
+const oursRuns = values['ours-entry'] ?? (values.compiled ? 'dist/main.js (npm start)' : 'src/main.ts under tsx (npm run dev)');
 
 if (values.report) {
   const saved = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8')) as BenchResults;
@@ -58,6 +67,7 @@ const results: BenchResults = {
   mode: quick ? 'quick' : 'full',
   durationSeconds: 0,
   machine: describeMachine(),
+  ours: oursRuns,
 };
 log(`cc-media-subgraph benchmarks (${results.mode}) — ${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}`);
 

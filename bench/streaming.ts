@@ -19,7 +19,7 @@ import { readProcessMemory, sampleRss } from './lib/process-memory.js';
 import { forkRpcChild, type RpcChild } from './lib/rpc.js';
 import { median, MIB } from './lib/stats.js';
 import type { SubgraphProcess } from '../test/support/subgraph-process.js';
-import { spawnOurs } from './lib/ours.js';
+import { startOurSubgraph } from './lib/subgraph.js';
 import type { SimulatorChildInfo } from './servers/simulator-child.js';
 
 export const PATHS = ['direct', 'nginx', 'node-pipe', 'ours'] as const;
@@ -129,7 +129,7 @@ export async function runStreaming(options: {
     await sim.call('addFile', FILE, { size: payloadBytes, kind: 'bytes' });
     await sim.call('addFile', CONCURRENT_FILE, { size: concurrentBytesEach, kind: 'bytes' });
     await sim.call('addFile', THROTTLED_FILE, { size: throttledBytes, kind: 'bytes' });
-    ours = await spawnOurs(sim.info, { ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}) });
+    ours = await startOurSubgraph(sim.info, { ...(options.oursExecArgv ? { execArgv: options.oursExecArgv } : {}) });
     if (nginxBinary) nginx = await startNginx(nginxBinary, sim.info.port, await freePort());
     nodePipe = await forkRpcChild<{ url: string }>(new URL('./servers/node-proxy-child.ts', import.meta.url), {
       env: { UPSTREAM_ORIGIN: simOrigin },

@@ -37,7 +37,8 @@ function curlDownload(url: string, options: DownloadOptions): Promise<DownloadRe
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => {
+    // 'close', not 'exit': the -w line may still be in the stdout pipe when the process exits.
+    child.once('close', (code) => {
       const [status, bytes, ttfb, total] = out.trim().split(' ').map(Number);
       if (code !== 0 && !(status && status > 0)) {
         reject(new Error(`curl exited ${code} for a download`));

@@ -84,4 +84,33 @@ describe('turn queue', () => {
     });
     expect(order).toEqual(['a', 'b', 'late']);
   });
+
+  it('gives a backlog as much of the loop as the rest of the loop took (about half each)', async () => {
+    let clock = 0;
+    const queue = createTurnQueue(4, () => clock);
+    // The other work of each turn of the loop (downloads' I/O): 20 ms of it before each turn.
+    let busy = true;
+    const otherWork = () => {
+      clock += 20;
+      if (busy) setImmediate(otherWork);
+    };
+    setImmediate(otherWork);
+    const turns = loopTurns();
+    const seen: number[] = [];
+    await new Promise<void>((done) => {
+      for (let job = 1; job <= 20; job += 1) {
+        queue(() => {
+          seen.push(turns.count);
+          clock += 3;
+          if (job === 20) done();
+        });
+      }
+    });
+    busy = false;
+    turns.stop();
+    const perTurn = new Map<number, number>();
+    for (const turn of seen) perTurn.set(turn, (perTurn.get(turn) ?? 0) + 1);
+    // The first turn knows of no backlog (4 ms: two jobs); then 20 ms each: seven jobs.
+    expect([...perTurn.values()]).toEqual([2, 7, 7, 4]);
+  });
 });
