@@ -18,6 +18,7 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config.js';
 import type { Logger } from '../observability/logger.js';
 import type { Database } from './schema.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -86,8 +87,8 @@ function openSqlite(dataDir: string): DatabaseHandle {
   mkdirSync(dataDir, { recursive: true });
   const file = path.resolve(dataDir, SQLITE_FILE_NAME);
   const writer = openSqliteConnection(file, 'writer');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: writer }) });
-  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: async () => openSqliteConnection(file, 'reader') }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(writer) }) });
+  const reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: async () => withStatementCache(openSqliteConnection(file, 'reader')) }) });
   return {
     dialect: 'sqlite',
     db,
