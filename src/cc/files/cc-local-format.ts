@@ -2,57 +2,28 @@
  * Instants → the contact center's wall-clock text (CC_TIME_ZONE): `yyyy-MM-dd HH:mm:ss`, as the
  * CC-FS export requests take their window (queryBillData / queryAgentOprInfoData beginTime and
  * endTime, in the tenant's zone), and the request day that names an export file (`yyyyMMdd_…`).
+ * The zone's offset comes from cc-local-time.ts, the one place that asks Intl about zones.
  */
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { zoneOffsetMs } from './cc-local-time.js';
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
+const pad = (value: number, width = 2): string => String(value).padStart(width, '0');
+
+/** The wall clock at an instant, as the fields of a UTC date (milliseconds dropped). */
+function wallClock(epochMs: number, timeZone: string): Date {
+  return new Date(Math.floor(epochMs / 1000) * 1000 + zoneOffsetMs(timeZone, epochMs));
 }
 
-interface WallClock {
-  year: string;
-  month: string;
-  day: string;
-  hour: string;
-  minute: string;
-  second: string;
-}
-
-function wallClock(epochMs: number, timeZone: string): WallClock {
-  const parts: Record<string, string> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(epochMs))) parts[part.type] = part.value;
-  return {
-    year: (parts.year ?? '0000').padStart(4, '0'),
-    month: parts.month ?? '01',
-    day: parts.day ?? '01',
-    hour: parts.hour ?? '00',
-    minute: parts.minute ?? '00',
-    second: parts.second ?? '00',
-  };
+function dayText(wall: Date): string {
+  return `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1)}-${pad(wall.getUTCDate())}`;
 }
 
 /** `yyyy-MM-dd HH:mm:ss` in `timeZone` (milliseconds dropped). */
 export function formatCcLocalTime(epochMs: number, timeZone: string): string {
-  const t = wallClock(epochMs, timeZone);
-  return `${t.year}-${t.month}-${t.day} ${t.hour}:${t.minute}:${t.second}`;
+  const wall = wallClock(epochMs, timeZone);
+  return `${dayText(wall)} ${pad(wall.getUTCHours())}:${pad(wall.getUTCMinutes())}:${pad(wall.getUTCSeconds())}`;
 }
 
 /** The calendar day in `timeZone`: `yyyy-MM-dd`. */
 export function ccLocalDay(epochMs: number, timeZone: string): string {
-  const t = wallClock(epochMs, timeZone);
-  return `${t.year}-${t.month}-${t.day}`;
+  return dayText(wallClock(epochMs, timeZone));
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { ccLocalDay, formatCcLocalTime } from '../../../src/cc/files/cc-local-format.js';
 import { parseCcLocalTime, wallClockToInstant, zoneOffsetMs } from '../../../src/cc/files/cc-local-time.js';
 
 const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
@@ -107,5 +108,32 @@ describe('zoneOffsetMs', () => {
     expect(zoneOffsetMs('Asia/Shanghai', Date.UTC(2026, 5, 1))).toBe(8 * 3600 * 1000);
     expect(zoneOffsetMs('America/Sao_Paulo', Date.UTC(2026, 5, 1))).toBe(-3 * 3600 * 1000);
     expect(zoneOffsetMs('UTC', Date.UTC(2026, 5, 1, 12, 0, 0, 999))).toBe(0);
+  });
+});
+
+describe('formatCcLocalTime and ccLocalDay (window times and request days sent to the CC-FS)', () => {
+  it('writes the wall clock of the zone, across a day boundary and a DST change', () => {
+    expect(formatCcLocalTime(Date.parse('2026-12-03T16:30:05.900Z'), 'Asia/Shanghai')).toBe('2026-12-04 00:30:05');
+    expect(ccLocalDay(Date.parse('2026-12-03T16:30:05Z'), 'Asia/Shanghai')).toBe('2026-12-04');
+    expect(ccLocalDay(Date.parse('2026-12-03T15:59:59Z'), 'Asia/Shanghai')).toBe('2026-12-03');
+    // Berlin: 01:59:59 CET, then 03:00:00 CEST one second later.
+    expect(formatCcLocalTime(Date.parse('2026-03-29T00:59:59Z'), 'Europe/Berlin')).toBe('2026-03-29 01:59:59');
+    expect(formatCcLocalTime(Date.parse('2026-03-29T01:00:00Z'), 'Europe/Berlin')).toBe('2026-03-29 03:00:00');
+    expect(formatCcLocalTime(Date.parse('2026-07-01T12:00:00Z'), 'America/Sao_Paulo')).toBe('2026-07-01 09:00:00');
+    expect(formatCcLocalTime(Date.parse('2026-07-01T12:00:00Z'), 'UTC')).toBe('2026-07-01 12:00:00');
+  });
+
+  it('is read back to the same second by parseCcLocalTime, every 37 minutes over a year', () => {
+    for (const zone of ['Asia/Shanghai', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe']) {
+      for (let at = Date.parse('2026-01-01T00:00:00Z'); at < Date.parse('2027-01-01T00:00:00Z'); at += 37 * 60_000 + 1_000) {
+        const text = formatCcLocalTime(at, zone);
+        const back = parseCcLocalTime(text, zone)?.getTime();
+        // A wall time that occurs twice (clocks set back) reads as the earlier instant.
+        if (back !== at) {
+          expect(back).toBeLessThan(at);
+          expect(formatCcLocalTime(back ?? Number.NaN, zone)).toBe(text);
+        }
+      }
+    }
   });
 });
