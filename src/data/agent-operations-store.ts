@@ -78,8 +78,11 @@ async function parseDownload(stream: Readable, timeZone: string, maxUncompressed
     return await parseAgentOperationIndexZip(stream, { timeZone, maxUncompressedBytes });
   } catch (error) {
     stream.destroy();
-    if (sourceError !== undefined) {
-      if (isCcError(sourceError)) throw sourceError;
+    // The CC transport fails a download that breaks off with a CcError (or the abort reason). Any
+    // other error on the stream is the parser's own failure, passed back to its source (Node 22's
+    // pipeline destroys the source with it; Node 20's does not).
+    if (isCcError(sourceError)) throw sourceError;
+    if (sourceError instanceof Error && sourceError.name === 'AbortError') {
       throw new CcError('unavailable', 'the download of the agent operation index broke off', { cause: sourceError });
     }
     if (isCcError(error)) throw error;

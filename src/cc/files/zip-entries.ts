@@ -173,6 +173,16 @@ export async function forEachZipEntry(
     failure ??= error;
     throw error;
   };
+  // The entry being handed out. When the zip breaks off (or is destroyed to stop), unzipper leaves
+  // that entry open, and its reader would wait for the rest forever (on Node 22, pipeline() waits
+  // for that reader before it settles): end it with the zip's error.
+  let current: Readable | undefined;
+  const cutOff = (error?: Error) => current?.destroy(error ?? new Error('the zip stream was closed before its end'));
+  const brokenOff = () => zip.errored !== null || (zip.destroyed && !zip.readableEnded);
+  zip.once('error', cutOff);
+  zip.once('close', () => {
+    if (brokenOff()) cutOff(zip.errored ?? undefined);
+  });
   try {
     await pipeline(
       zip,
@@ -199,7 +209,10 @@ export async function forEachZipEntry(
             entry.pipe(checksum.transform).pipe(counted);
             checksum.transform.once('error', (error: Error) => counted.destroy(error));
             read.push({ path: entry.path, crc32: checksum.crc32, bytes: checksum.bytes });
+            current = counted;
+            if (brokenOff()) cutOff(zip.errored ?? undefined);
             await onEntry(counted, entry.path);
+            current = undefined;
           }
         } catch (error) {
           remember(error);
