@@ -158,6 +158,21 @@ describe('readRecordingIndexZip', () => {
     await expect(readAll(cut)).rejects.toThrow();
   });
 
+  it('ends the entry being read when its download is destroyed mid-entry (a stopping ingester), with that error', async () => {
+    const data = Array.from({ length: 3000 }, (_, i) => line(`9-${i}`, `Y:/c/${i}.V3`)).join('\n');
+    const zip = await zipBytes([{ name: 'x_record.csv', data, compress: true }]);
+    // The first half arrives, then the download stalls, as a slow CC-FS does; then it is destroyed.
+    const download = new Readable({ read() {} });
+    download.push(zip.subarray(0, Math.floor(zip.length / 2)));
+    const stopping = new Error('the subgraph is stopping');
+    let rows = 0;
+    const reading = readRecordingIndexZip(download, { ...options, batchSize: 10 }, async (batch) => {
+      rows += batch.length;
+      if (rows >= 100) download.destroy(stopping);
+    });
+    await expect(reading).rejects.toBe(stopping);
+  });
+
   it('rejects a zip cut exactly where its central directory begins', async () => {
     const zip = await zipBytes([{ name: 'x_record.csv', data: line('1-1', 'Y:/a.V3') }]);
     const central = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
