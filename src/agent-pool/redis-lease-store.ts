@@ -5,7 +5,8 @@
  * never extends or deletes a lease another replica took after its own had expired.
  */
 import { createHash } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { openRedisConnection } from '../redis/redis-connection.js';
 import type { AgentLease, LeaseHolder, LeaseStore } from './lease-store.js';
 
 const KEY_PREFIX = 'cc-media-subgraph:agent-lease:';
@@ -54,23 +55,11 @@ function isLeaseHolder(value: unknown): value is LeaseHolder {
 }
 
 export function createRedisLeaseStore(options: RedisLeaseStoreOptions): LeaseStore & { ready(): Promise<void> } {
-  const redisOptions: RedisOptions & { disconnectTimeout: number } = {
-    lazyConnect: true,
-    // A lease operation that cannot reach Redis fails now; the pool tries again on its next round.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: options.commandTimeoutMs ?? 2000,
-    connectTimeout: 5000,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
-    disconnectTimeout: 100,
-  };
-  const redis = new Redis(options.url, redisOptions) as LeaseRedis;
+  // A lease operation that cannot reach Redis fails now; the pool tries again on its next round.
+  // Errors surface on the commands; the connection's own events would only repeat them.
+  const { redis, connecting } = openRedisConnection<LeaseRedis>(options.url, { commandTimeoutMs: options.commandTimeoutMs ?? 2000 });
   redis.defineCommand('renewLease', { numberOfKeys: 1, lua: RENEW_LUA });
   redis.defineCommand('releaseLease', { numberOfKeys: 1, lua: RELEASE_LUA });
-  // Errors surface on the commands; the connection's own events would only repeat them.
-  redis.on('error', () => undefined);
-  const connecting = redis.connect();
-  connecting.catch(() => undefined);
 
   const scope = createHash('sha256').update(options.namespace).digest('base64url').slice(0, 16);
   const keyOf = (agentId: string) => `${KEY_PREFIX}${scope}:${agentId}`;

@@ -1,6 +1,6 @@
 /**
  * Imports point one way through the house (README, "How it is built"):
- *   graphql → data → db / cc;  ingest → db / cc;  media → cc;  agent-pool → cc / db;
+ *   graphql → data → db / cc / redis;  ingest → db / cc;  media → cc;  agent-pool → cc / db / redis;
  *   operator concerns (auth, http, observability, config) beside them;
  *   nothing imports graphql but the server wiring; only main.ts and banner.ts import the simulator,
  *   and the simulator imports nothing of the subgraph (it is what the subgraph is tested against).
@@ -24,10 +24,11 @@ const ALLOWED: Record<string, readonly string[]> = {
   'cc/files': [],
   cc: ['cc/files', 'config', 'observability'],
   db: ['config', 'observability'],
-  data: ['cc', 'cc/files', 'db', 'config', 'observability'],
+  data: ['cc', 'cc/files', 'db', 'redis', 'config', 'observability'],
   ingest: ['cc', 'cc/files', 'db', 'config', 'observability'],
   media: ['cc', 'config', 'observability'],
-  'agent-pool': ['cc', 'db', 'config', 'observability'],
+  'agent-pool': ['cc', 'db', 'redis', 'config', 'observability'],
+  redis: [],
   auth: ['config', 'observability'],
   http: ['config', 'observability'],
   observability: [],

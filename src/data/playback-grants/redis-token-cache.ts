@@ -10,11 +10,12 @@
  *   store is skipped (commands fail fast rather than queue), and the request goes on.
  */
 import { createHash } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { PlayVoiceGrant } from '../../cc/types.js';
 import type { CcfsConfig } from '../../config.js';
 import { reuseMarginMs, type TokenCache } from './token-cache.js';
 import type { Logger } from '../../observability/logger.js';
+import { openRedisConnection } from '../../redis/redis-connection.js';
 
 const KEY_PREFIX = 'cc-media-subgraph:playback-token:';
 
@@ -72,19 +73,6 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): RedisTok
   const { logger } = options;
   const now = options.now ?? Date.now;
   const marginMs = reuseMarginMs(options.reuseMarginSeconds);
-  const redisOptions: RedisOptions & { disconnectTimeout: number } = {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: options.commandTimeoutMs ?? 500,
-    connectTimeout: 5000,
-    // Keep trying to reconnect in the background, at most every 5 s.
-    retryStrategy: (attempt) => Math.min(attempt * 200, 5000),
-    // ioredis' default (2 s, missing from its typings) keeps a closed process alive when Redis was already gone.
-    disconnectTimeout: 100,
-  };
-  const redis = new Redis(options.url, redisOptions) as GrantRedis;
-  redis.defineCommand('forgetGrant', { numberOfKeys: 1, lua: FORGET_IF_TOKEN_LUA });
   let lastWarning = 0;
   const warn = (operation: string, error: unknown) => {
     // One line per 30 s at most: a Redis outage must not flood the logs.
@@ -92,9 +80,11 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): RedisTok
     lastWarning = now();
     logger.warn({ operation, errorName: error instanceof Error ? error.name : 'unknown' }, 'redis token cache unavailable; using the CC-FS directly');
   };
-  redis.on('error', (error: unknown) => warn('connection', error));
-  const connecting = redis.connect();
-  connecting.catch((error: unknown) => warn('connect', error));
+  const { redis, connecting } = openRedisConnection<GrantRedis>(options.url, {
+    commandTimeoutMs: options.commandTimeoutMs ?? 500,
+    onError: (error) => warn('connection', error),
+  });
+  redis.defineCommand('forgetGrant', { numberOfKeys: 1, lua: FORGET_IF_TOKEN_LUA });
 
   const redisKey = (key: string) =>
     KEY_PREFIX + createHash('sha256').update(options.namespace).update('\0').update(key).digest('base64url');
