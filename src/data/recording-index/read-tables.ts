@@ -1,29 +1,13 @@
 /**
- * The columns the read side uses, as Kysely table types (the write side owns the tables, their
- * migrations and the full types in src/db). Instants are epoch milliseconds (UTC).
+ * The columns the read side uses, as Kysely table types: the write side owns the tables, their
+ * migrations and the full types (src/db/schema.ts); reads see only what they select.
+ * Instants are epoch milliseconds (UTC).
  */
-export interface RecordingReadTable {
-  call_id: string;
-  file_name: string;
-  agent_id: string | null;
-  caller_no: string | null;
-  callee_no: string | null;
-  begin_time: number | null;
-  end_time: number | null;
-  call_type: number | null;
-  media_type: string | null;
-  cc_id: string | null;
-  vdn_id: string | null;
-  skill_id: string | null;
-}
+import type { ExportFileTable, RecordingTable } from '../../db/schema.js';
 
-export interface ExportFileReadTable {
-  file_name: string;
-  kind: string;
-  request_day: string;
-  requested_at: number;
-  ready_at: number | null;
-}
+export type RecordingReadTable = Omit<RecordingTable, 'source_file' | 'ingested_at'>;
+
+export type ExportFileReadTable = Pick<ExportFileTable, 'file_name' | 'kind' | 'request_day' | 'requested_at' | 'ready_at'>;
 
 export interface ReadTables {
   recording: RecordingReadTable;
