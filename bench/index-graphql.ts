@@ -128,9 +128,9 @@ export async function runIndexGraphQL(
   const servers: Partial<Record<Server, SubgraphProcess>> = {};
   try {
     const sqliteEnv = { DATA_DIR: indexes.sqliteDir };
-    servers.static = await spawnSubgraph(sim.info, { entry, env: { ...sqliteEnv, INDEX_READER: 'static', INDEX_SAMPLE: JSON.stringify(sample) } });
-    servers.sqlite = await spawnSubgraph(sim.info, { entry, env: sqliteEnv });
-    if (indexes.postgres) servers.postgres = await spawnSubgraph(sim.info, { entry, env: { DATABASE_URL: indexes.postgres.url } });
+    servers.static = await spawnSubgraph(sim.info, { entry, inheritEnv: true, env: { ...sqliteEnv, INDEX_READER: 'static', INDEX_SAMPLE: JSON.stringify(sample) } });
+    servers.sqlite = await spawnSubgraph(sim.info, { entry, inheritEnv: true, env: sqliteEnv });
+    if (indexes.postgres) servers.postgres = await spawnSubgraph(sim.info, { entry, inheritEnv: true, env: { DATABASE_URL: indexes.postgres.url } });
     const running = Object.entries(servers) as Array<[Server, SubgraphProcess]>;
     const databasePid = indexes.postgres ? postmasterPid(indexes.postgres.cluster.port) : undefined;
     const pidsOf = (which: Server, server: SubgraphProcess) => ({ server: server.pid, ...(which === 'postgres' ? { database: databasePid } : {}) });

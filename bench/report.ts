@@ -16,6 +16,8 @@ export interface BenchResults {
   machine: MachineInfo;
   /** What ran as ours: dist/main.js (npm start), src/main.ts under tsx, or another tree. */
   ours?: string;
+  /** MALLOC_TOP_PAD_ of every Node process in the run (the Docker image sets 33554432). */
+  mallocTopPad?: string;
   batching?: BatchingResult;
   graphql?: GraphQLThroughputResult;
   streaming?: StreamingResult;
@@ -368,7 +370,7 @@ export function readmeSection(results: BenchResults): string {
   notes.push(
     'The machine is shared: absolute rates drift by up to 2× between runs (e.g. nginx with 16 downloads); the ratios are taken within one run, and CPU seconds per GiB are the steadier streaming figure.',
   );
-  notes.push(`Every server runs in its own process on 127.0.0.1 (ours: ${results.ours ?? 'src/main.ts under tsx'}, NODE_ENV=production, configured by environment variables to use a simulator in another process). Figures are medians of the rounds after a warm-up; MiB = 2^20 bytes.`);
+  notes.push(`Every server runs in its own process on 127.0.0.1 (ours: ${results.ours ?? 'src/main.ts under tsx'}, NODE_ENV=production, configured by environment variables to use a simulator in another process). Figures are medians of the rounds after a warm-up; MiB = 2^20 bytes.${results.mallocTopPad === undefined ? '' : ` Every Node process ran with MALLOC_TOP_PAD_=${results.mallocTopPad}${results.mallocTopPad === 'glibc default' ? '' : ' (as the Docker image runs)'}.`}`);
   notes.push(...indexNotes(results.indexIngest, results.indexGraphQL));
   const misses = missedTargetNotes(results);
   return [

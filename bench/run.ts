@@ -12,6 +12,7 @@
  *   npm run bench -- --report          only rewrite bench/README-table.md from bench/results.json
  *   npm run bench -- --ours-entry=/copy/of/src/main.ts   measure another tree as "ours" (before/after)
  *   npm run bench -- --compiled        build dist/ first and measure it, as `npm start` runs it
+ *   npm run bench -- --glibc-defaults  run every Node process without the image's MALLOC_TOP_PAD_
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,8 +36,16 @@ const { values } = parseArgs({
     report: { type: 'boolean', default: false },
     'ours-entry': { type: 'string' },
     compiled: { type: 'boolean', default: false },
+    'glibc-defaults': { type: 'boolean', default: false },
   },
 });
+// Every Node process of the run (ours, the simulator, the Node baselines) inherits this process's
+// environment: they run with the glibc heap pad that the Docker image sets (Dockerfile, README
+// "Benchmarks"), unless --glibc-defaults asks for glibc's own defaults (the before figure).
+const MALLOC_TOP_PAD = '33554432';
+if (values['glibc-defaults']) delete process.env.MALLOC_TOP_PAD_;
+else process.env.MALLOC_TOP_PAD_ ??= MALLOC_TOP_PAD;
+const mallocTopPad = process.env.MALLOC_TOP_PAD_;
 if (values['ours-entry'] !== undefined) setOursEntry(values['ours-entry']);
 else if (values.compiled) {
   const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
@@ -68,6 +77,7 @@ const results: BenchResults = {
   durationSeconds: 0,
   machine: describeMachine(),
   ours: oursRuns,
+  mallocTopPad: mallocTopPad ?? 'glibc default',
 };
 log(`cc-media-subgraph benchmarks (${results.mode}) — ${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}`);
 
