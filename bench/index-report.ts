@@ -119,7 +119,7 @@ export function indexMissedTargetNotes(ingest: IndexIngestResult | undefined, gr
   const growth = Math.max(ingest?.sqlite.rssGrowthMaxBytes ?? 0, ingest?.postgres?.rssGrowthMaxBytes ?? 0);
   if (ingest && growth > 64 * 1e6) {
     notes.push(
-      `Ingestion memory: the ingesting process grew by ${mib(growth)} MiB at most (it starts at about 115 MiB). The growth does not follow the file's size (about as much at 100,000 rows while this benchmark was prepared): the rows are parsed and written batch by batch, but V8 lets its heap grow under the parser's allocation rate (+37 MiB of heap in a 100,000-row run into SQLite) and native memory holds the rest: SQLite's page cache of the writer connection (16 MiB by default), the driver's buffers, zlib.`,
+      `Ingestion memory: the ingesting process grew by ${mib(growth)} MiB at most (it starts at about 115 MiB). The growth does not follow the file's size (about as much at 100,000 rows while this benchmark was prepared): the rows are parsed and written batch by batch, and on 100,000 rows the V8 heap grew by only about 14 MiB at the RSS peak: native memory holds the rest (SQLite's page cache of the writing connection, 16 MiB by default; glibc's arenas of the inflating threads; the code compiled for the first file).`,
     );
   }
   if (graphql) {
@@ -139,7 +139,7 @@ export function indexMissedTargetNotes(ingest: IndexIngestResult | undefined, gr
         return `${query}: ${fmt(st, 2)} ms of CPU per request from memory, ${fmt(sq, 2)} reading SQLite, ${fmt(pgServer, 2)} + ${fmt(pgDb, 2)} (PostgreSQL's own processes) reading PostgreSQL`;
       };
       notes.push(
-        `GraphQL on the index (${missed.join(', ')} the same server answering from memory). CPU per request, ${cpu('search')}; ${cpu('entities')}. Most of the difference is spent in the subgraph process, not in the database server: building and compiling each query with Kysely, preparing the statement (the SQLite driver prepares every statement anew), SQLite running it in-process (the page reads 101 rows through recording_by_agent_keyset and looks each up in the table; the count reads the index only), and turning rows into objects, with their promises and garbage. The CPU figures are the steadier ones on this shared machine; the rates vary with whatever else runs.`,
+        `GraphQL on the index (${missed.join(', ')} the same server answering from memory). CPU per request, ${cpu('search')}; ${cpu('entities')}. Most of the difference is spent in the subgraph process, not in the database server: building and compiling each query with Kysely, SQLite running it in-process (prepared statements are reused: src/db/sqlite-statement-cache.ts) (the page reads 101 rows through recording_by_agent_keyset and looks each up in the table; the count reads the index only), and turning rows into objects, with their promises and garbage. The CPU figures are the steadier ones on this shared machine; the rates vary with whatever else runs.`,
       );
     }
   }

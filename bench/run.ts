@@ -135,7 +135,7 @@ if (ingestBench || graphqlBench) {
 }
 
 if (only.has('mixed')) {
-  log('\n6. mixed load: 100 GraphQL connections and 10 downloaders of a 3 MB recording, each half alone and both at once');
+  log('\n4. mixed load: 100 GraphQL connections and 10 downloaders of a 3 MB recording, each half alone and both at once');
   results.mixed = await runMixedLoad({ phaseSeconds: quick ? 8 : 20, log, ...(oursExecArgv ? { oursExecArgv } : {}) });
 }
 
