@@ -18,6 +18,8 @@ export interface BenchResults {
   ours?: string;
   /** MALLOC_TOP_PAD_ of every Node process in the run (the Docker image sets 33554432). */
   mallocTopPad?: string;
+  /** The figures before a piece of work, measured by the same benchmark on the same machine; kept by every later run. */
+  before?: { what: string; startedAt: string; ours: string; graphql?: unknown; streaming?: unknown; mixed?: unknown };
   batching?: BatchingResult;
   graphql?: GraphQLThroughputResult;
   streaming?: StreamingResult;

@@ -152,6 +152,11 @@ if (values.only !== undefined && existsSync(new URL('results.json', benchDir))) 
     results.kept = { ...results.kept, [key]: origin };
   }
 }
+// The before figures of the last piece of work stay beside whatever is measured after it.
+if (existsSync(new URL('results.json', benchDir))) {
+  const previous = JSON.parse(readFileSync(new URL('results.json', benchDir), 'utf8')) as BenchResults;
+  if (previous.before !== undefined) results.before = previous.before;
+}
 writeFileSync(new URL('results.json', benchDir), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(new URL('README-table.md', benchDir), readmeSection(results));
 log(`\n${markdownTable(results)}\n\n${machineLine(results)}`);
