@@ -10,8 +10,8 @@
  * median of the per-round ratios (each round's servers run back to back), and each server's CPU
  * time per request is read from /proc.
  */
-import autocannon from 'autocannon';
 import { expectNoErrors, postGraphQL } from './lib/graphql-client.js';
+import { graphqlLoad, ROUTER_SECRET } from './lib/graphql-load.js';
 import { cpuSecondsOfTree, pinToCpu, unpin } from './lib/process-cpu.js';
 import { forkRpcChild } from './lib/rpc.js';
 import { median } from './lib/stats.js';
@@ -57,7 +57,6 @@ export interface GraphQLThroughputResult {
 }
 
 /** Sent to every server (ours checks it; the baselines ignore it), so that all parse the same headers. */
-const ROUTER_SECRET = 'bench-router-secret-0123456789abcdef';
 
 const QUERY = `query Entities($representations: [_Any!]!) {
   _entities(representations: $representations) {
@@ -67,16 +66,7 @@ const QUERY = `query Entities($representations: [_Any!]!) {
 
 async function load(url: string, pid: number, body: string, connections: number, durationSeconds: number): Promise<ThroughputFigures> {
   const cpuBefore = cpuSecondsOfTree(pid);
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'router-authorization': ROUTER_SECRET },
-    body,
-    connections,
-    duration: durationSeconds,
-    // A cheap correctness check that costs the same for both servers.
-    verifyBody: (responseBody) => typeof responseBody === 'string' && !responseBody.includes('"errors"'),
-  });
+  const result = await graphqlLoad({ url, body, connections, seconds: durationSeconds, headers: { 'router-authorization': ROUTER_SECRET } });
   const cpuSeconds = cpuSecondsOfTree(pid) - cpuBefore;
   return {
     requestsPerSecond: result.requests.average,

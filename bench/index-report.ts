@@ -1,23 +1,14 @@
 /** Table rows and notes of the recording-index benchmarks (5. ingestion, 6. GraphQL on the index). */
 import type { IndexGraphQLResult } from './index-graphql.js';
 import type { IndexIngestResult } from './index-ingest.js';
-
-export interface IndexRow {
-  benchmark: string;
-  measure: string;
-  ours: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  met: string;
-}
+import type { Row } from './report.js';
 
 const fmt = (value: number | undefined, digits = 0): string => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
 const x = (value: number | undefined): string => (value === undefined || Number.isNaN(value) ? 'n/a' : `${value.toFixed(2)}×`);
 const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'n/a' : ok ? 'yes' : '**no**');
 const mib = (bytes: number | undefined): string => (bytes === undefined ? 'n/a' : (bytes / 2 ** 20).toFixed(0));
 
-export function indexIngestRows(r: IndexIngestResult): IndexRow[] {
+export function indexIngestRows(r: IndexIngestResult): Row[] {
   const name = `5. ingest a ${r.rows.toLocaleString('en-US')}-row recording index (${r.rounds} rounds)`;
   const copy = r.copy?.rowsPerSecond;
   const growth = Math.max(r.sqlite.rssGrowthMaxBytes ?? 0, r.postgres?.rssGrowthMaxBytes ?? 0);
@@ -44,9 +35,9 @@ export function indexIngestRows(r: IndexIngestResult): IndexRow[] {
   ];
 }
 
-export function indexGraphQLRows(g: IndexGraphQLResult): IndexRow[] {
+export function indexGraphQLRows(g: IndexGraphQLResult): Row[] {
   const name = `6. GraphQL on the ${g.rows.toLocaleString('en-US')}-row index (${g.connections} connections, ${g.rounds}×${g.durationSeconds} s)`;
-  const rows: IndexRow[] = [];
+  const rows: Row[] = [];
   const labels = {
     search: `searchRecordings, one agent, one day, first 100 (${g.answerSizes.search} nodes + totalCount)`,
     entities: `_entities of 20 Calls with their recordings (${g.answerSizes.entities})`,

@@ -10,10 +10,10 @@
  *
  * Our server is pinned to CPU 1; the simulator, autocannon and the curls to CPU 0.
  */
-import autocannon from 'autocannon';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { download, type DownloadResult } from './lib/download-client.js';
 import { expectNoErrors, postGraphQL } from './lib/graphql-client.js';
+import { graphqlLoad, ROUTER_SECRET } from './lib/graphql-load.js';
 import { pinToCpu, unpin } from './lib/process-cpu.js';
 import { forkRpcChild } from './lib/rpc.js';
 import { MIB } from './lib/stats.js';
@@ -63,22 +63,13 @@ const QUERY = `query Entities($representations: [_Any!]!) {
     ... on Recording { fileName playback { token expiresAt url } download { url } }
   }
 }`;
-const ROUTER_SECRET = 'bench-router-secret-0123456789abcdef';
 const FILE = 'Y:/1/0/20261120/990/bench-mixed-3mb.V3';
 const FILE_BYTES = 3_000_000;
 /** Longer than the simulator's keep-alive (Node's default 5 s). */
 const IDLE_SECONDS = 6;
 
-async function graphqlLoad(url: string, body: string, connections: number, seconds: number): Promise<GraphQLHalf> {
-  const result = await autocannon({
-    url,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'router-authorization': ROUTER_SECRET },
-    body,
-    connections,
-    duration: seconds,
-    verifyBody: (responseBody) => typeof responseBody === 'string' && !responseBody.includes('"errors"'),
-  });
+async function graphqlHalf(url: string, body: string, connections: number, seconds: number): Promise<GraphQLHalf> {
+  const result = await graphqlLoad({ url, body, connections, seconds, headers: { 'router-authorization': ROUTER_SECRET } });
   return {
     requestsPerSecond: result.requests.average,
     p99Ms: result.latency.p99,
@@ -160,14 +151,14 @@ export async function runMixedLoad(options: {
     const mediaUrl = playback.recording.playback.url;
 
     // Warm-up of both halves (JIT, connections), not counted.
-    await Promise.all([graphqlLoad(ours.graphqlUrl, body, connections, 3), downloadLoad(mediaUrl, downloaders, 3)]);
+    await Promise.all([graphqlHalf(ours.graphqlUrl, body, connections, 3), downloadLoad(mediaUrl, downloaders, 3)]);
 
     const downloadsAlone = await downloadLoad(mediaUrl, downloaders, seconds);
     options.log(`  downloads alone: ${downloadsAlone.mibPerSecond.toFixed(0)} MiB/s, ${downloadsAlone.downloads} downloads, slowest first byte ${downloadsAlone.maxTtfbMs.toFixed(0)} ms, failures ${downloadsAlone.failures} ${downloadsAlone.failureSamples.join('; ')}`);
-    const graphqlAlone = await graphqlLoad(ours.graphqlUrl, body, connections, seconds);
+    const graphqlAlone = await graphqlHalf(ours.graphqlUrl, body, connections, seconds);
     options.log(`  GraphQL alone: ${graphqlAlone.requestsPerSecond.toFixed(0)} req/s, p99 ${graphqlAlone.p99Ms} ms, max ${graphqlAlone.maxMs} ms, failures ${graphqlAlone.failures}`);
     const [mixedGraphql, mixedDownloads] = await Promise.all([
-      graphqlLoad(ours.graphqlUrl, body, connections, seconds),
+      graphqlHalf(ours.graphqlUrl, body, connections, seconds),
       downloadLoad(mediaUrl, downloaders, seconds),
     ]);
     options.log(

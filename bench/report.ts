@@ -41,7 +41,8 @@ export interface RunOrigin {
   machine: MachineInfo;
 }
 
-interface Row {
+/** One line of the results table. */
+export interface Row {
   benchmark: string;
   measure: string;
   ours: string;

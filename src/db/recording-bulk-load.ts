@@ -9,7 +9,7 @@ import { finished } from 'node:stream/promises';
 import { sql, type Kysely } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { RECORDING_COLUMNS } from './recording-repository.js';
+import { RECORDING_COLUMNS, UPDATED_COLUMNS } from './recording-repository.js';
 import type { Database, RecordingTable } from './schema.js';
 
 export interface RecordingBulkLoad {
@@ -46,7 +46,7 @@ export async function startRecordingBulkLoad(client: pg.PoolClient, trx: Kysely<
   const merge = async (distinct: boolean) => {
     const columns = sql.join(RECORDING_COLUMNS.map((column) => sql.ref(column)));
     const updates = sql.join(
-      RECORDING_COLUMNS.filter((c) => c !== 'call_id' && c !== 'file_name').map((column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`),
+      UPDATED_COLUMNS.map((column) => sql`${sql.ref(column)} = excluded.${sql.ref(column)}`),
     );
     const source = distinct
       ? sql`select distinct on (call_id, file_name) ${columns} from ${sql.table(LOAD_TABLE)} order by call_id, file_name, ord desc`

@@ -9,7 +9,8 @@ import type { Database, RecordingTable } from './schema.js';
 
 export type Executor = Kysely<Database> | Transaction<Database>;
 
-export const RECORDING_COLUMNS = [
+/** The columns of an index row itself (what the read side selects). */
+export const RECORDING_DATA_COLUMNS = [
   'call_id',
   'file_name',
   'agent_id',
@@ -22,12 +23,13 @@ export const RECORDING_COLUMNS = [
   'cc_id',
   'vdn_id',
   'skill_id',
-  'source_file',
-  'ingested_at',
 ] as const satisfies ReadonlyArray<keyof RecordingTable>;
 
+/** Every column, the write side's bookkeeping included. */
+export const RECORDING_COLUMNS = [...RECORDING_DATA_COLUMNS, 'source_file', 'ingested_at'] as const satisfies ReadonlyArray<keyof RecordingTable>;
+
 /** The columns an upsert overwrites: everything but the key. */
-const UPDATED_COLUMNS = RECORDING_COLUMNS.filter((column) => column !== 'call_id' && column !== 'file_name');
+export const UPDATED_COLUMNS = RECORDING_COLUMNS.filter((column) => column !== 'call_id' && column !== 'file_name');
 
 /**
  * PostgreSQL types of the columns, for the unnest() form. One statement carries a whole batch as

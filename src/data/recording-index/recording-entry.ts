@@ -1,5 +1,6 @@
 /** One row of the ingested recording index, as the read side hands it to GraphQL. */
 import type { Selectable } from 'kysely';
+import { RECORDING_DATA_COLUMNS } from '../../db/recording-repository.js';
 import type { RecordingReadTable } from './read-tables.js';
 
 export interface RecordingEntry {
@@ -19,20 +20,7 @@ export interface RecordingEntry {
 }
 
 /** The columns every read selects (nothing of the write side's bookkeeping). */
-export const RECORDING_COLUMNS = [
-  'call_id',
-  'file_name',
-  'agent_id',
-  'caller_no',
-  'callee_no',
-  'begin_time',
-  'end_time',
-  'call_type',
-  'media_type',
-  'cc_id',
-  'vdn_id',
-  'skill_id',
-] as const satisfies ReadonlyArray<keyof RecordingReadTable>;
+export const RECORDING_COLUMNS = RECORDING_DATA_COLUMNS satisfies ReadonlyArray<keyof RecordingReadTable>;
 
 export type RecordingRow = Pick<Selectable<RecordingReadTable>, (typeof RECORDING_COLUMNS)[number]>;
 
